@@ -1,0 +1,1 @@
+"""The FastAPI query service (arrives with the query-service issue)."""

@@ -1,0 +1,1 @@
+"""Cypher as package data: ``schema/`` DDL per backend, ``<family>/<name>.cypher`` patterns."""

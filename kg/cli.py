@@ -1,0 +1,225 @@
+"""``kg``: the command line, thin over the library."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import __version__
+from kg.errors import KGError
+
+app = typer.Typer(help="cluegraph: graph investigations for legal-supervision models.", no_args_is_help=True,
+                  add_completion=False)
+store_app = typer.Typer(help="Manage the graph store.", no_args_is_help=True)
+schema_app = typer.Typer(help="The investigation model.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+app.add_typer(schema_app, name="schema")
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = typer.Option(None, "--store", help="Store URL (default: KG_STORE_URL or the embedded falkordb://./.cluegraph/graph).")
+
+
+def _open(url: Optional[str], **kw):  # noqa: ANN202
+    from kg.store import open_store
+
+    return open_store(url, **kw)
+
+
+def _parse_params(items: list[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for it in items:
+        if "=" not in it:
+            raise typer.BadParameter(f"expected k=v, got {it!r}")
+        k, v = it.split("=", 1)
+        try:
+            out[k] = json.loads(v)
+        except json.JSONDecodeError:
+            out[k] = v
+    return out
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(f"cluegraph {__version__}")
+
+
+@app.command()
+def demo(store: Optional[str] = StoreOpt,
+         out: Path = typer.Option(Path("out/demo"), "--out", help="Where clues and exports are written."),
+         data: Optional[Path] = typer.Option(None, "--data", help="FinBench snapshot folder (default ../shared/data/finbench/snapshot)."),
+         fresh: bool = typer.Option(True, "--fresh/--keep", help="Clear the graph first.")) -> None:
+    """The main job: load the FinBench example graph, run the demo queries, write clues and an export."""
+    from rich.progress import Progress
+
+    from kg.demo import run_demo
+
+    with _open(store) as st:
+        if fresh:
+            st.clear()
+        with Progress(console=err, transient=True) as prog:
+            task = prog.add_task("loading and querying", total=None)
+
+            def step(name: str, n: int) -> None:
+                prog.update(task, description=f"{name}: {n} rows", advance=1)
+
+            summary = run_demo(st, out, data_dir=data, progress=step)
+    t = Table(title=f"clues by rule ({summary['backend']})")
+    t.add_column("rule")
+    t.add_column("clues", justify="right")
+    for rule, n in summary["clues_by_rule"].items():
+        t.add_row(rule, str(n))
+    console.print(t)
+    ld = summary["load"]
+    console.print(f"graph: {summary['graph']['nodes']} nodes, {summary['graph']['relationships']} relationships; "
+                  f"loaded {ld['rows_read']} rows, quarantined {ld['quarantined']} (see quarantine.jsonl)")
+    for k, v in summary["outputs"].items():
+        if v:
+            console.print(f"{k}: {v}")
+    console.print(f"done in {summary['seconds']} s")
+
+
+@app.command()
+def load(mapping: str = typer.Argument(..., help="Mapping name, e.g. finbench."),
+         folder: Path = typer.Argument(..., exists=True, file_okay=False),
+         store: Optional[str] = StoreOpt,
+         dataset: Optional[str] = typer.Option(None, help="Dataset name (default: the mapping)."),
+         quarantine: Path = typer.Option(Path("quarantine.jsonl"), help="Quarantine file.")) -> None:
+    """Load a delimited dataset through a packaged mapping (idempotent)."""
+    from kg.datasets import load_mapped_dataset
+
+    with _open(store) as st:
+        st.apply_schema()
+        s = load_mapped_dataset(st, mapping, folder, dataset=dataset, quarantine_file=quarantine)
+    console.print_json(json.dumps(s.as_dict()))
+
+
+@app.command()
+def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
+          param: list[str] = typer.Option([], "--param", "-p", help="k=v (JSON values)."),
+          store: Optional[str] = StoreOpt) -> None:
+    """Run a read-only, parameterised query and print rows as JSON lines."""
+    from kg.demo import _jsonable
+
+    with _open(store) as st:
+        for row in st.query(cypher, _parse_params(param)):
+            console.print(json.dumps(_jsonable(row), ensure_ascii=False, sort_keys=True), soft_wrap=True)
+
+
+@store_app.command("start")
+def store_start(store: Optional[str] = StoreOpt) -> None:
+    """Start the embedded server and leave it running (notebooks, API and CLI share it)."""
+    with _open(store, keep_server=True) as st:
+        console.print(f"running: {st.server_version()}")
+
+
+@store_app.command("stop")
+def store_stop(store: Optional[str] = StoreOpt) -> None:
+    """Stop the embedded server cleanly."""
+    from kg.settings import get_settings
+    from kg.store import parse_store_url
+    from kg.store.embedded import EmbeddedServer
+
+    backend, loc = parse_store_url(store or get_settings().store_url)
+    if backend != "falkordb":
+        raise typer.BadParameter("only the embedded store is started and stopped by kg")
+    EmbeddedServer(loc).stop()
+    console.print("stopped")
+
+
+@store_app.command("status")
+def store_status(store: Optional[str] = StoreOpt) -> None:
+    """Backend, version and counts."""
+    with _open(store) as st:
+        console.print_json(json.dumps({"backend": st.server_version(), **st.count()}))
+
+
+@store_app.command("init")
+def store_init(store: Optional[str] = StoreOpt) -> None:
+    """Apply the model's constraints and indexes."""
+    with _open(store) as st:
+        console.print(f"applied {st.apply_schema()} schema statements")
+
+
+@store_app.command("export")
+def store_export(out: Path = typer.Argument(..., help="JSON-lines file."), store: Optional[str] = StoreOpt) -> None:
+    """Export the whole graph (nodes then relationships, with provenance) as JSON lines."""
+    from dataclasses import asdict
+
+    from kg.demo import _jsonable
+    from kg.store.base import Node
+
+    n = 0
+    with _open(store) as st, open(out, "w", encoding="utf-8") as fh:
+        for item in st.export():
+            kind = "node" if isinstance(item, Node) else "relationship"
+            fh.write(json.dumps({"kind": kind, **_jsonable(asdict(item))}, ensure_ascii=False, sort_keys=True) + "\n")
+            n += 1
+    console.print(f"wrote {n} elements to {out}")
+
+
+@store_app.command("delete-dataset")
+def store_delete_dataset(dataset: str, store: Optional[str] = StoreOpt) -> None:
+    """Delete a dataset (elements only in it go; shared ones keep their other datasets)."""
+    with _open(store) as st:
+        console.print_json(json.dumps(st.delete_dataset(dataset)))
+
+
+@schema_app.command("show")
+def schema_show() -> None:
+    """List node and relationship types with their Chinese titles."""
+    from kg.model import load_model
+
+    m = load_model()
+    t = Table(title="node types")
+    for c in ("label", "中文", "key", "properties"):
+        t.add_column(c)
+    for n in m.nodes.values():
+        t.add_row(n.label, n.title_zh, ",".join(n.key), str(len(n.properties)))
+    console.print(t)
+    r = Table(title="relationship types")
+    for c in ("type", "中文", "from", "to"):
+        r.add_column(c)
+    for rt in m.relationships.values():
+        r.add_row(rt.type, rt.title_zh, ",".join(rt.from_labels), ",".join(rt.to_labels))
+    console.print(r)
+
+
+@schema_app.command("ddl")
+def schema_ddl(backend: str = typer.Option("neo4j", help="neo4j or falkordb")) -> None:
+    """Print the constraint and index statements for a backend (no connection needed)."""
+    from kg.store.ddl import ddl_for
+
+    for st in ddl_for(backend):
+        console.print(st, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def synth(scale: str = typer.Option("demo", help="tiny, demo or bench"), seed: int = typer.Option(1),
+          out: Path = typer.Option(Path("out/synth"))) -> None:
+    """Generate a scenario: agency records, case documents, planted rings and ground truth."""
+    from kg.synth import generate
+
+    summary = generate(scale, seed, out, progress=True)
+    console.print_json(json.dumps(summary, ensure_ascii=False, default=str))
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except KGError as exc:
+        err.print(f"[red]error[/red] [{exc.code}] {exc}")
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

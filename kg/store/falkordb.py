@@ -1,0 +1,252 @@
+"""The embedded default backend: FalkorDB in a server this package starts and owns."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge as FEdge
+from falkordb.node import Node as FNode
+from falkordb.path import Path as FPath
+
+from kg.errors import ConstraintViolation, DataError, StoreError, StoreUnavailable
+from kg.model import ENTITY_LABEL, Model
+from kg.store.ddl import falkordb_ddl
+from kg.store.base import GraphStore, Node, Path as KPath, Rel, split_props
+from kg.store.embedded import EmbeddedServer
+
+log = logging.getLogger(__name__)
+
+
+class FalkorDBStore(GraphStore):
+    """Graph store on the embedded FalkorDB server of ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir:
+        Where the server keeps its append-only file, socket, pid and lock.
+    graph:
+        The graph (key) name inside the server.
+    keep_server:
+        Leave a server this store started running after :meth:`close` (``kg store start``).
+    """
+
+    backend = "falkordb"
+
+    def __init__(self, data_dir: str | Path, graph: str = "cluegraph", *, model: Model | None = None,
+                 batch_size: int = 5000, keep_server: bool = False, start_timeout: float = 20.0,
+                 query_timeout_s: float = 60.0) -> None:
+        super().__init__(model, batch_size)
+        self.server = EmbeddedServer(data_dir, start_timeout=start_timeout)
+        self.graph_name = graph
+        self.keep_server = keep_server
+        self.query_timeout_s = query_timeout_s
+        self._connect()
+
+    def _connect(self) -> None:
+        self.server.ensure()
+        self._db = FalkorDB(unix_socket_path=str(self.server.sock))
+        self._g = self._db.select_graph(self.graph_name)
+
+    # -- primitives -----------------------------------------------------------------
+    def _run(self, cypher: str, params: Mapping[str, Any], timeout: float | None, read_only: bool
+             ) -> list[dict[str, Any]]:
+        ms = int(1000 * (timeout if timeout is not None else self.query_timeout_s))
+        for attempt in (1, 2):
+            try:
+                fn = self._g.ro_query if read_only else self._g.query
+                res = fn(cypher, dict(params), timeout=ms)
+                break
+            except (redis.ConnectionError, ConnectionError, OSError) as exc:
+                if attempt == 2:
+                    raise StoreUnavailable("embedded FalkorDB did not answer", reason=type(exc).__name__) from exc
+                log.warning("embedded FalkorDB connection lost; recovering")
+                self._connect()
+            except redis.ResponseError as exc:
+                msg = str(exc)
+                if "unique constraint" in msg.lower():
+                    raise ConstraintViolation("write breaks a uniqueness constraint") from None
+                if read_only and ("is to be executed only on read-only" in msg or "graph.RO_QUERY" in msg
+                                  or "read-only" in msg.lower()):
+                    raise DataError("write refused in a read-only query") from None
+                raise StoreError("FalkorDB refused the query", reason=msg[:200]) from None
+        header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
+        rows = [dict(zip(header, row)) for row in (res.result_set or [])]
+        return self._normalise(rows)
+
+    def _read(self, cypher: str, params: Mapping[str, Any], timeout: float | None) -> list[dict[str, Any]]:
+        return self._run(cypher, params, timeout, read_only=True)
+
+    def _write(self, cypher: str, params: Mapping[str, Any], timeout: float | None) -> list[dict[str, Any]]:
+        return self._run(cypher, params, timeout, read_only=False)
+
+    # -- normalisation ----------------------------------------------------------------
+    def _normalise(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        uid_of: dict[int, str] = {}
+        missing: set[int] = set()
+
+        def scan(v: Any) -> None:
+            if isinstance(v, FNode):
+                if "uid" in v.properties:
+                    uid_of[v.id] = v.properties["uid"]
+            elif isinstance(v, FEdge):
+                for end in (v.src_node, v.dest_node):
+                    if isinstance(end, FNode):
+                        scan(end)
+            elif isinstance(v, FPath):
+                for n in v.nodes():
+                    scan(n)
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    scan(x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    scan(x)
+
+        def need(v: Any) -> None:
+            if isinstance(v, FEdge):
+                for end in (v.src_node, v.dest_node):
+                    eid = end.id if isinstance(end, FNode) else end
+                    if eid not in uid_of:
+                        missing.add(int(eid))
+            elif isinstance(v, FPath):
+                for e in v.edges():
+                    need(e)
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    need(x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    need(x)
+
+        for row in rows:
+            scan(list(row.values()))
+        for row in rows:
+            need(list(row.values()))
+        if missing:
+            res = self._g.ro_query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN i, n.uid",
+                                   {"ids": sorted(missing)})
+            for i, u in res.result_set:
+                uid_of[int(i)] = u
+        return [{k: self._value(v, uid_of) for k, v in row.items()} for row in rows]
+
+    def _node(self, n: FNode) -> Node:
+        labels = tuple(lab for lab in (n.labels or []) if lab != ENTITY_LABEL)
+        props, src, ds, pv = split_props(labels, n.properties, self.model)
+        return Node(str(n.properties.get("uid", f"_internal:{n.id}")), labels, props, src, ds, pv)
+
+    def _rel(self, e: FEdge, uid_of: Mapping[int, str]) -> Rel:
+        ends = []
+        for end in (e.src_node, e.dest_node):
+            eid = end.id if isinstance(end, FNode) else end
+            ends.append(uid_of.get(int(eid), f"_internal:{eid}"))
+        props, src, ds, pv = split_props([e.relation], e.properties, self.model)
+        return Rel(str(e.properties.get("rid", f"_internal:{e.id}")), e.relation, ends[0], ends[1],
+                   props, src, ds, pv)
+
+    def _value(self, v: Any, uid_of: Mapping[int, str]) -> Any:
+        if isinstance(v, FNode):
+            return self._node(v)
+        if isinstance(v, FEdge):
+            return self._rel(v, uid_of)
+        if isinstance(v, FPath):
+            return KPath(tuple(self._node(n) for n in v.nodes()), tuple(self._rel(e, uid_of) for e in v.edges()))
+        if isinstance(v, list):
+            return [self._value(x, uid_of) for x in v]
+        if isinstance(v, dict):
+            return {k: self._value(x, uid_of) for k, x in v.items()}
+        return v
+
+    # -- schema ---------------------------------------------------------------------
+    def ddl(self) -> list[str]:
+        """See :func:`kg.store.ddl.falkordb_ddl`."""
+        return falkordb_ddl(self.model)
+
+    def _existing_schema(self) -> set[str]:
+        have: set[str] = set()
+        for label, props, etype in self._g.ro_query(
+                "CALL db.indexes() YIELD label, properties, entitytype RETURN label, properties, entitytype"
+        ).result_set:
+            for prop in props:
+                have.add(f"index {etype} {label} {prop}")
+        for ctype, label, props, etype in self._g.ro_query(
+                "CALL db.constraints() YIELD type, label, properties, entitytype "
+                "RETURN type, label, properties, entitytype").result_set:
+            have.add(f"constraint {etype} {label} {' '.join(props)}")
+        return have
+
+    @staticmethod
+    def _schema_key(st: str) -> str:
+        """Identify a DDL statement the way ``db.indexes()``/``db.constraints()`` report it."""
+        words = st.split()
+        if st.startswith("GRAPH.CONSTRAINT"):
+            return f"constraint {words[4]} {words[5]} {words[-1]}"
+        m = re.search(r"FOR \(\w+:(\w+)\) ON \(\w+\.(\w+)\)", st)
+        if m:
+            return f"index NODE {m.group(1)} {m.group(2)}"
+        m = re.search(r"\[\w+:(\w+)\]-\(\) ON \(\w+\.(\w+)\)", st)
+        if not m:
+            raise StoreError("unrecognised DDL statement", statement=st)
+        return f"index RELATIONSHIP {m.group(1)} {m.group(2)}"
+
+    def _apply_ddl(self, statements: list[str]) -> None:
+        conn = self._db.connection
+        have = self._existing_schema() if self._graph_exists() else set()
+        for st in statements:
+            if self._schema_key(st) in have:
+                continue
+            try:
+                if st.startswith("GRAPH.CONSTRAINT"):
+                    conn.execute_command(*st.replace("{g}", self.graph_name).split())
+                else:
+                    self._g.query(st)
+            except redis.ResponseError as exc:
+                if "already" not in str(exc).lower():
+                    raise StoreError("FalkorDB refused DDL", statement=st, reason=str(exc)[:200]) from None
+        self._wait_constraints()
+
+    def _graph_exists(self) -> bool:
+        return self.graph_name in self._db.list_graphs()
+
+    def _wait_constraints(self) -> None:
+        import time
+        for _ in range(600):
+            res = self._g.ro_query("CALL db.constraints() YIELD status RETURN status")
+            if all(r[0] == "OPERATIONAL" for r in res.result_set):
+                return
+            if any(r[0] == "FAILED" for r in res.result_set):
+                raise ConstraintViolation("a uniqueness constraint failed on existing data")
+            time.sleep(0.05)
+        raise StoreError("constraints did not become operational")
+
+    def server_version(self) -> str:
+        mods = self._db.connection.execute_command("MODULE", "LIST")
+        ver = "?"
+        for m in mods:
+            d = dict(zip(m[::2], m[1::2]))
+            name = d.get(b"name", d.get("name"))
+            if name in (b"graph", "graph"):
+                v = int(d.get(b"ver", d.get("ver", 0)))
+                ver = f"{v // 10000}.{v // 100 % 100}.{v % 100}"
+        return f"falkordb {ver}"
+
+    def clear(self) -> None:
+        """Delete every node and relationship; constraints and indexes are re-created."""
+        try:
+            self._g.delete()
+        except redis.ResponseError:
+            pass  # graph did not exist
+        self._g = self._db.select_graph(self.graph_name)
+        self.apply_schema()
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except Exception:  # noqa: BLE001 - closing best effort
+            pass
+        if self.server.owned and not self.keep_server:
+            self.server.stop()
