@@ -217,7 +217,9 @@ def main() -> None:
     try:
         app()
     except KGError as exc:
-        err.print(f"[red]error[/red] [{exc.code}] {exc}")
+        from rich.markup import escape
+
+        err.print(f"[red]error[/red] {escape(f'[{exc.code}] {exc}')}")
         raise SystemExit(2) from None
 
 

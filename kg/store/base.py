@@ -386,12 +386,14 @@ class GraphStore(ABC):
         """Node and relationship counts, in total and by label / type."""
         by_label: dict[str, int] = {}
         for label in self.model.nodes:
-            n = self._read(f"MATCH (n:{label}) RETURN count(n) AS c", {}, None)[0]["c"]
+            res = self._read(f"MATCH (n:{label}) RETURN count(n) AS c", {}, None)
+            n = res[0]["c"] if res else 0
             if n:
                 by_label[label] = int(n)
         by_type: dict[str, int] = {}
         for rt in self.model.relationships:
-            n = self._read(f"MATCH ()-[r:{rt}]->() RETURN count(r) AS c", {}, None)[0]["c"]
+            res = self._read(f"MATCH ()-[r:{rt}]->() RETURN count(r) AS c", {}, None)
+            n = res[0]["c"] if res else 0
             if n:
                 by_type[rt] = int(n)
         return {"nodes": sum(by_label.values()), "relationships": sum(by_type.values()),

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Iterator
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kg.errors import StoreUnavailable
 
@@ -99,7 +101,8 @@ class EmbeddedServer:
         """True when a server answers on the socket (waiting while it loads its AOF)."""
         if not self.sock.exists():
             return False
-        c = redis.Redis(unix_socket_path=str(self.sock), socket_timeout=5, socket_connect_timeout=2)
+        c = redis.Redis(unix_socket_path=str(self.sock), socket_timeout=5, socket_connect_timeout=2,
+                        retry=Retry(NoBackoff(), 0))
         try:
             while True:
                 try:
@@ -169,10 +172,14 @@ class EmbeddedServer:
     def _kill(self, pid: int) -> None:
         try:
             os.kill(pid, signal.SIGTERM)
-            for _ in range(100):
-                if not _pid_alive(pid):
+            for _ in range(400):
+                if self._proc is not None and self._proc.pid == pid:
+                    if self._proc.poll() is not None:
+                        return
+                elif not _pid_alive(pid):
                     return
-                time.sleep(0.05)
+                time.sleep(0.025)
+            log.warning("embedded server pid=%d ignored SIGTERM for 10 s; killing it", pid)
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             return
@@ -192,18 +199,19 @@ class EmbeddedServer:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        """Stop the server cleanly (SHUTDOWN flushes the append-only file)."""
+        """Stop the server cleanly: compact the AOF, then SIGTERM (Redis fsyncs and exits)."""
         with _locked(self.lock_file, self.start_timeout):
-            pid = self.pid()
-            if self._ping():
+            pid = self._proc.pid if self._proc is not None and self._proc.poll() is None else self.pid()
+            if pid is not None and self._ping():
                 c = redis.Redis(unix_socket_path=str(self.sock))
                 try:
                     self._compact(c)
-                    c.shutdown(nosave=False)
-                except (redis.ConnectionError, redis.ResponseError):
+                except redis.RedisError:
                     pass
                 finally:
                     c.close()
+            if pid is not None:
+                self._kill(pid)
             if self._proc is not None:
                 try:
                     self._proc.wait(timeout=10)
@@ -211,11 +219,6 @@ class EmbeddedServer:
                     self._proc.kill()
                     self._proc.wait()
                 self._proc = None
-            elif pid is not None:
-                for _ in range(200):
-                    if not _pid_alive(pid):
-                        break
-                    time.sleep(0.05)
             if self.sock.exists():
                 self.sock.unlink()
             self.pid_file.unlink(missing_ok=True)

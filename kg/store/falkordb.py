@@ -51,6 +51,10 @@ class FalkorDBStore(GraphStore):
         self.server.ensure()
         self._db = FalkorDB(unix_socket_path=str(self.server.sock))
         self._g = self._db.select_graph(self.graph_name)
+        if not self._graph_exists():
+            # a graph key exists only once written to; create it (with the model's schema)
+            # so that read-only queries are checked as such even on a new store
+            self.apply_schema()
 
     # -- primitives -----------------------------------------------------------------
     def _run(self, cypher: str, params: Mapping[str, Any], timeout: float | None, read_only: bool
@@ -68,6 +72,8 @@ class FalkorDBStore(GraphStore):
                 self._connect()
             except redis.ResponseError as exc:
                 msg = str(exc)
+                if read_only and "empty key" in msg:
+                    return []  # the graph does not exist yet: an empty graph answers nothing
                 if "unique constraint" in msg.lower():
                     raise ConstraintViolation("write breaks a uniqueness constraint") from None
                 if read_only and ("is to be executed only on read-only" in msg or "graph.RO_QUERY" in msg

@@ -62,6 +62,8 @@ class Neo4jStore(GraphStore):
             raise StoreError("Neo4j refused the query", code=code) from None
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
             raise StoreUnavailable("Neo4j did not answer", reason=type(exc).__name__) from None
+        except nx.DatabaseError as exc:
+            raise StoreError("Neo4j failed the query", code=exc.code or "") from None
 
     def _read(self, cypher: str, params: Mapping[str, Any], timeout: float | None) -> list[dict[str, Any]]:
         return self._run(cypher, params, timeout, write=False)
@@ -164,7 +166,8 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         """Delete every node and relationship in batches; constraints and indexes stay."""
         with self._driver.session(database=self.database) as s:
-            s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+            s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+            s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def close(self) -> None:
         self._driver.close()

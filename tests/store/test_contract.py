@@ -1,0 +1,204 @@
+"""The store contract: the same assertions on the embedded FalkorDB and on Neo4j."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.errors import ConstraintViolation, DataError, NotFound
+from kg.store import GraphPath, GraphStore, Node, Rel
+
+DS = "test"
+
+
+def person(uid: str, name: str, row: int, **props: object) -> dict:
+    return {"uid": uid, "props": {"name": name, **props}, "src": f"unit/people.csv#row={row}@test@1"}
+
+
+def seed(store: GraphStore) -> None:
+    store.upsert_nodes("Person", [
+        person("Person:110101199001011237", "张三", 1, birth_date="1990-01-01", roles=["borrower"], income=120000.5),
+        person("Person:2", "王某某", 2, masked=True, doc_scope="doc-7"),
+        person("Person:3", "李XX", 3, create_time="2020-06-29 02:33:46.538"),
+    ], dataset=DS)
+    store.upsert_nodes("Company", [{"uid": "Company:91110105MA01ABCD1X", "src": "unit/co.csv#row=1@test@1",
+                                    "props": {"name": "北京某某房地产经纪有限公司", "kind": "agency",
+                                              "registered_capital": 1_000_000, "tax_zero": True}}], dataset=DS)
+    store.upsert_relationships("LEGAL_REPRESENTATIVE_OF", [
+        {"start": "Person:110101199001011237", "end": "Company:91110105MA01ABCD1X", "props": {"since": "2023-01-05"},
+         "src": "unit/co.csv#row=1@test@1"}], dataset=DS)
+    store.upsert_relationships("RELATED_TO", [
+        {"start": "Person:110101199001011237", "end": "Person:2", "props": {"kind": "配偶"},
+         "src": "unit/rel.csv#row=1@test@1"},
+        {"start": "Person:2", "end": "Person:3", "props": {"kind": "朋友"}, "src": "unit/rel.csv#row=2@test@1"}],
+        dataset=DS)
+
+
+def snapshot(store: GraphStore) -> list:
+    return sorted((repr(sorted(vars(x).items()) if False else x)) for x in store.export())
+
+
+def test_upsert_is_idempotent(store: GraphStore) -> None:
+    seed(store)
+    first = [repr(x) for x in store.export()]
+    counts = store.count()
+    seed(store)
+    assert [repr(x) for x in store.export()] == first
+    assert store.count() == counts
+    assert counts["nodes"] == 4 and counts["relationships"] == 3
+
+
+def test_provenance_is_kept_per_element_and_property(store: GraphStore) -> None:
+    seed(store)
+    store.upsert_nodes("Person", [{"uid": "Person:2", "props": {"gender": "女"}, "src": "unit/other.csv#row=9@test@1"}],
+                       dataset="second")
+    n = store.get_node("Person:2")
+    assert n.sources == ("unit/people.csv#row=2@test@1", "unit/other.csv#row=9@test@1")
+    assert n.datasets == (DS, "second")
+    assert n.property_sources["name"] == "unit/people.csv#row=2@test@1"
+    assert n.property_sources["gender"] == "unit/other.csv#row=9@test@1"
+    r = store.get_rel("RELATED_TO:Person:2->Person:3", "RELATED_TO")
+    assert r.sources == ("unit/rel.csv#row=2@test@1",)
+    assert r.property_sources == {"kind": "unit/rel.csv#row=2@test@1"}
+
+
+def test_uniqueness_constraints_are_enforced(store: GraphStore) -> None:
+    seed(store)
+    with pytest.raises(ConstraintViolation):
+        store.execute("CREATE (:Entity:Person {uid: $u})", {"u": "Person:2"})
+    with pytest.raises(ConstraintViolation):
+        store.execute("MATCH (a:Entity {uid: 'Person:2'}), (b:Entity {uid: 'Person:3'}) "
+                      "CREATE (a)-[:RELATED_TO {rid: 'RELATED_TO:Person:2->Person:3'}]->(b)")
+    assert store.count()["nodes"] == 4
+
+
+@pytest.mark.parametrize("text", ["张某某（曾用名：张XX）", "O'Brien \"引号\" \\ 反斜杠", "多行\n文本\t制表", "𠮷野家 😀",
+                                  "中国建设银行股份有限公司北京朝阳支行"])
+def test_chinese_and_awkward_text_round_trips(store: GraphStore, text: str) -> None:
+    store.upsert_nodes("Person", [person("Person:x", text, 1)], dataset=DS)
+    assert store.get_node("Person:x").properties["name"] == text
+    rows = store.query("MATCH (n:Person) WHERE n.name = $t RETURN n.name AS name", {"t": text})
+    assert rows == [{"name": text}]
+
+
+def test_dates_and_numbers_are_normalised(store: GraphStore) -> None:
+    seed(store)
+    p = store.get_node("Person:110101199001011237").properties
+    assert p["birth_date"] == dt.date(1990, 1, 1) and isinstance(p["birth_date"], dt.date)
+    assert p["income"] == 120000.5 and p["roles"] == ["borrower"]
+    assert store.get_node("Person:3").properties["create_time"] == dt.datetime(2020, 6, 29, 2, 33, 46, 538000)
+    c = store.get_node("Company:91110105MA01ABCD1X").properties
+    assert c["registered_capital"] == 1_000_000.0 and isinstance(c["registered_capital"], float)
+    assert c["tax_zero"] is True
+    rows = store.query("MATCH (n:Person) WHERE n.birth_date < $d RETURN count(n) AS c",
+                       {"d": 700_000_000_000})
+    assert rows == [{"c": 1}]
+
+
+def test_path_results_have_stable_ids_in_order(store: GraphStore) -> None:
+    seed(store)
+    rows = store.query("MATCH p = (a:Person {uid: $u})-[:RELATED_TO*2]->(c) RETURN p",
+                       {"u": "Person:110101199001011237"})
+    assert len(rows) == 1
+    path = rows[0]["p"]
+    assert isinstance(path, GraphPath)
+    assert [n.id for n in path.nodes] == ["Person:110101199001011237", "Person:2", "Person:3"]
+    assert [(r.start, r.end, r.properties["kind"]) for r in path.rels] == [
+        ("Person:110101199001011237", "Person:2", "配偶"), ("Person:2", "Person:3", "朋友")]
+    rel = store.query("MATCH ()-[r:LEGAL_REPRESENTATIVE_OF]->() RETURN r")[0]["r"]
+    assert isinstance(rel, Rel) and rel.start == "Person:110101199001011237"
+    assert rel.properties["since"] == dt.date(2023, 1, 5)
+
+
+def test_bad_rows_are_rejected_and_nothing_is_half_written(store: GraphStore) -> None:
+    seed(store)
+    before = store.count()
+    rows = [person("Person:10", "好", 10), person("Person:11", "坏", 11, birth_date="not a date"),
+            {"uid": "", "props": {}, "src": "unit/x#row=1@t@1"}, {"uid": "Person:12", "props": {"name": "无来源"}},
+            person("Person:13", "多", 13, shoe_size=42)]
+    with pytest.raises(DataError) as exc:
+        store.upsert_nodes("Person", rows, dataset=DS)
+    msg = str(exc.value)
+    assert "4 of 5" in msg and "row 1" in msg and "birth_date" in msg and "not a date" not in msg
+    assert store.count() == before
+    res = store.upsert_nodes("Person", rows, dataset=DS, on_error="skip")
+    assert res.written == 1 and [r.index for r in res.rejected] == [1, 2, 3, 4]
+    with pytest.raises(DataError):
+        store.upsert_relationships("RELATED_TO", [
+            {"start": "Person:2", "end": "Person:10", "props": {}, "src": "u#row=1@t@1"},
+            {"start": "Person:2", "end": "Person:nobody", "props": {}, "src": "u#row=2@t@1"}], dataset=DS)
+    assert store.count()["relationships"] == before["relationships"]
+    with pytest.raises(Exception):
+        store.upsert_nodes("NoSuchLabel", [person("X:1", "x", 1)], dataset=DS)
+
+
+def test_read_queries_refuse_writes(store: GraphStore) -> None:
+    with pytest.raises(DataError):
+        store.query("CREATE (:Entity:Person {uid: 'Person:evil'})")
+    with pytest.raises(NotFound):
+        store.get_node("Person:evil")
+
+
+def test_neighbourhood_caps_hubs_and_subgraph(store: GraphStore) -> None:
+    seed(store)
+    hub = [{"uid": f"Phone:{i}", "props": {"number": f"1380000{i:04d}"}, "src": f"u#row={i}@t@1"} for i in range(30)]
+    store.upsert_nodes("Phone", [{"uid": "Phone:hub", "props": {"number": "13900000000"}, "src": "u#row=0@t@1"}],
+                       dataset=DS)
+    store.upsert_nodes("Person", [person(f"Person:h{i}", f"甲{i}", i) for i in range(30)], dataset=DS)
+    store.upsert_relationships("HAS_PHONE", [{"start": f"Person:h{i}", "end": "Phone:hub", "props": {},
+                                              "src": f"u#row={i}@t@1"} for i in range(30)]
+                               + [{"start": "Person:3", "end": "Phone:hub", "props": {}, "src": "u#row=99@t@1"}],
+                               dataset=DS)
+    g = store.neighbourhood("Person:110101199001011237", depth=3, max_degree=10)
+    # depth 1: Person:2, company; depth 2: Person:3; depth 3: the hub phone; the hub is not expanded
+    assert set(g.nodes) == {"Person:110101199001011237", "Person:2", "Company:91110105MA01ABCD1X", "Person:3",
+                            "Phone:hub"}
+    assert len(g.rels) == 4
+    g2 = store.neighbourhood("Phone:hub", depth=1, max_degree=10, limit=11)
+    assert len(g2.nodes) == 11  # the start node is always expanded; limit caps the answer
+    sub = store.subgraph(["Person:2", "Person:3", "Person:110101199001011237"])
+    assert len(sub.nodes) == 3 and len(sub.rels) == 2
+
+
+def test_delete_dataset_keeps_shared_elements(store: GraphStore) -> None:
+    seed(store)
+    store.upsert_nodes("Person", [person("Person:2", "王某某", 2)], dataset="other")
+    store.upsert_nodes("Person", [person("Person:only-other", "赵某", 5)], dataset="other")
+    res = store.delete_dataset(DS)
+    assert res == {"nodes": 3, "relationships": 3}
+    left = store.count()
+    assert left["nodes"] == 2 and left["relationships"] == 0
+    assert store.get_node("Person:2").datasets == ("other",)
+
+
+def test_large_batch_of_100k_relationships(store: GraphStore) -> None:
+    store.batch_size = 10000
+    n_acc = 2000
+    store.upsert_nodes("BankAccount", [{"uid": f"A:{i}", "props": {"account_no": str(i)}, "src": f"big#row={i}@t@1"}
+                                       for i in range(n_acc)], dataset="big")
+    rows = [{"rid": f"t{i}", "start": f"A:{i % n_acc}", "end": f"A:{(i * 7 + 1) % n_acc}",
+             "props": {"amount": float(i), "ts": 1_600_000_000_000 + i}, "src": f"big#row={i}@t@1"}
+            for i in range(100_000)]
+    res = store.upsert_relationships("TRANSFERRED_TO", rows, dataset="big")
+    assert res.written == 100_000
+    assert store.count()["types"] == {"TRANSFERRED_TO": 100_000}
+    total = store.query("MATCH ()-[t:TRANSFERRED_TO]->() RETURN sum(t.amount) AS s")[0]["s"]
+    assert total == pytest.approx(sum(range(100_000)))
+
+
+def test_server_version_names_the_backend(store: GraphStore) -> None:
+    v = store.server_version()
+    assert v.startswith(store.backend) and any(ch.isdigit() for ch in v)
+
+
+def test_export_is_identical_on_both_backends(both: dict[str, GraphStore]) -> None:
+    dumps = {}
+    for name, st in both.items():
+        seed(st)
+        dumps[name] = sorted((type(x).__name__, x.id, repr(sorted(x.properties.items())), x.sources, x.datasets,
+                              repr(sorted(x.property_sources.items())))
+                             for x in st.export())
+    assert dumps["falkordb"] == dumps["neo4j"]
+    assert len(dumps["neo4j"]) == 7
+    assert all(isinstance(n, Node) for n in both["neo4j"].export() if n.id.startswith("Person"))
