@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from kg.errors import DataError, NotFound
+from kg.errors import ConstraintViolation, DataError, NotFound
 from kg.model import (DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, load_model)
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,10 @@ def split_props(owners: Sequence[str], raw: Mapping[str, Any], model: Model
             pv[k[len(PV_PREFIX):]] = v
         elif k not in INTERNAL_PROPS:
             props[k] = v
-    return (model.decode_properties(owners, props), tuple(raw.get(SRC) or ()),
-            tuple(raw.get(DS) or ()), pv)
+    src = tuple(raw.get(SRC) or ())
+    if src:  # a property without its own ref was set by the element's first source
+        pv = {k: pv.get(k, src[0]) for k in props}
+    return (model.decode_properties(owners, props), src, tuple(raw.get(DS) or ()), pv)
 
 
 def chunked(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -124,11 +127,37 @@ def chunked(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield rows[i:i + size]
 
 
-_MERGE_PROVENANCE = (
-    "SET x += row.props, "
-    "x._src = CASE WHEN row.src IN coalesce(x._src, []) THEN x._src ELSE coalesce(x._src, []) + [row.src] END, "
-    "x._ds = CASE WHEN $ds IN coalesce(x._ds, []) THEN x._ds ELSE coalesce(x._ds, []) + [$ds] END"
-)
+def _merge_tail(prop_keys: Iterable[str]) -> str:
+    """SET clauses after a MERGE: properties, per-property refs, ``_src`` and ``_ds``.
+
+    ``_pv__<p>`` is stored only where the property was set by a source other than the
+    element's first one (``_src[0]``), so a re-run of the first load writes nothing new.
+    Separate SET clauses run in order on both engines.
+    """
+    pv = ", ".join(
+        f"x.{PV_PREFIX}{k} = CASE WHEN row.props.{k} IS NULL THEN x.{PV_PREFIX}{k} "
+        f"WHEN row.src = x._src[0] THEN null ELSE row.src END" for k in sorted(prop_keys))
+    return ("ON CREATE SET x._src = [row.src], x._ds = [$ds] "
+            "SET x += row.props "
+            + (f"SET {pv} " if pv else "")
+            + "SET x._src = CASE WHEN row.src IN x._src THEN x._src ELSE x._src + [row.src] END, "
+            "x._ds = CASE WHEN $ds IN x._ds THEN x._ds ELSE x._ds + [$ds] END")
+
+
+def _split_new(rows: list[dict[str, Any]], key: str, existing: set[str]
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows whose key is new (first occurrence only) go to CREATE, the rest to MERGE."""
+    create: list[dict[str, Any]] = []
+    merge: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for r in rows:
+        k = r[key]
+        if k in existing or k in seen:
+            merge.append(r)
+        else:
+            seen.add(k)
+            create.append(r)
+    return create, merge
 
 
 class GraphStore(ABC):
@@ -205,7 +234,6 @@ class GraphStore(ABC):
                 if not isinstance(src, str) or "#" not in src:
                     raise DataError("row has no provenance ref (src)")
                 props = self.model.encode_properties(label, row.get("props") or {})
-                props.update({PV_PREFIX + k: src for k in list(props)})
                 good.append({"uid": uid, "props": props, "src": src})
             except DataError as exc:
                 bad.append(Rejection(i, str(exc)))
@@ -226,7 +254,6 @@ class GraphStore(ABC):
                     raise DataError("row has no provenance ref (src)")
                 rid = row.get("rid") or f"{rel_type}:{start}->{end}"
                 props = self.model.encode_properties(rel_type, row.get("props") or {})
-                props.update({PV_PREFIX + k: src for k in list(props)})
                 good.append({"rid": str(rid), "start": start, "end": end, "props": props, "src": src,
                              "_i": i})
             except DataError as exc:
@@ -243,7 +270,10 @@ class GraphStore(ABC):
     # -- upserts --------------------------------------------------------------------
     def upsert_nodes(self, label: str, rows: Sequence[Mapping[str, Any]], *, dataset: str,
                      on_error: str = "raise") -> UpsertResult:
-        """Idempotently MERGE nodes of ``label`` on ``uid``, in batches of ``UNWIND $rows``.
+        """Idempotently upsert nodes of ``label`` on ``uid``, in batches of ``UNWIND $rows``.
+
+        Uids not yet in the graph are written with ``CREATE`` (about twice as fast as
+        ``MERGE`` on FalkorDB), the others with ``MERGE``; the result is the same graph.
 
         Each row is ``{"uid": str, "props": {...}, "src": "source#locator@extractor"}``.
         Every row is validated before anything is written: with ``on_error="raise"`` one
@@ -253,22 +283,62 @@ class GraphStore(ABC):
         t0 = time.perf_counter()
         good, bad = self._prepare_nodes(label, rows)
         self._finish(bad, on_error, label, len(rows))
-        q = f"UNWIND $rows AS row MERGE (x:{ENTITY_LABEL}:{label} {{uid: row.uid}}) {_MERGE_PROVENANCE}"
-        for batch in chunked(good, self.batch_size):
-            self._write(q, {"rows": list(batch), "ds": dataset}, None)
+        existing = set(r["uid"] for r in good) - self.missing_nodes(r["uid"] for r in good)
+        create, merge = _split_new(good, "uid", existing)
+        qc = (f"UNWIND $rows AS row CREATE (x:{ENTITY_LABEL}:{label}) "
+              "SET x = row.props, x.uid = row.uid, x._src = [row.src], x._ds = [$ds]")
+        qm = (f"UNWIND $rows AS row MERGE (x:{ENTITY_LABEL}:{label} {{uid: row.uid}}) "
+              + _merge_tail({k for r in good for k in r["props"]}))
+        self._create_batches(qc, qm, create, self.batch_size, dataset)
+        for batch in chunked(merge, self.batch_size):
+            self._write(qm, {"rows": list(batch), "ds": dataset}, None)
         dt_ = time.perf_counter() - t0
         log.info("upserted nodes label=%s rows=%d rejected=%d seconds=%.3f", label, len(good), len(bad), dt_)
         return UpsertResult(len(good), tuple(bad), dt_)
 
     def missing_nodes(self, uids: Iterable[str]) -> set[str]:
-        """The uids among ``uids`` that are not in the graph."""
+        """The uids among ``uids`` that are not in the graph (only those travel back)."""
         wanted = sorted(set(uids))
+        missing: set[str] = set()
+        for batch in chunked(wanted, 20000):
+            rows = self._read(f"UNWIND $uids AS u OPTIONAL MATCH (n:{ENTITY_LABEL} {{uid: u}}) "
+                              "WITH u, n WHERE n IS NULL RETURN u", {"uids": list(batch)}, None)
+            missing.update(r["u"] for r in rows)
+        return missing
+
+    #: how many CREATE batches may be in flight at once (the backend overlaps the
+    #: client's encoding of one batch with the server's execution of another)
+    create_parallelism = 1
+
+    def _create_batches(self, qc: str, qm: str, rows: list[dict[str, Any]], size: int, dataset: str) -> None:
+        """Write new elements with ``qc`` (CREATE); on a uniqueness clash (a concurrent
+        writer got there first) the batch is written with ``qm`` (MERGE) instead."""
+
+        def one(batch: Sequence[dict[str, Any]]) -> None:
+            params = {"rows": list(batch), "ds": dataset}
+            try:
+                self._write(qc, params, None)
+            except ConstraintViolation:
+                self._write(qm, params, None)
+
+        batches = list(chunked(rows, size))
+        if self.create_parallelism > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(self.create_parallelism) as pool:
+                for _ in pool.map(one, batches):
+                    pass
+        else:
+            for b in batches:
+                one(b)
+
+    def existing_rels(self, rel_type: str, rids: Iterable[str]) -> set[str]:
+        """The rids among ``rids`` that already exist for ``rel_type``."""
+        wanted = sorted(set(rids))
         found: set[str] = set()
         for batch in chunked(wanted, 20000):
-            rows = self._read(f"UNWIND $uids AS u MATCH (n:{ENTITY_LABEL} {{uid: u}}) RETURN n.uid AS uid",
-                              {"uids": list(batch)}, None)
-            found.update(r["uid"] for r in rows)
-        return set(wanted) - found
+            rows = self._read(f"UNWIND $rids AS r MATCH ()-[x:{rel_type} {{rid: r}}]->() RETURN x.rid AS rid",
+                              {"rids": list(batch)}, None)
+            found.update(r["rid"] for r in rows)
+        return found
 
     def upsert_relationships(self, rel_type: str, rows: Sequence[Mapping[str, Any]], *, dataset: str,
                              on_error: str = "raise", per_row: bool = False) -> UpsertResult:
@@ -294,12 +364,18 @@ class GraphStore(ABC):
         self._finish(bad, on_error, rel_type, len(rows))
         for r in good:
             del r["_i"]
-        q = (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{uid: row.start}}) "
-             f"MATCH (b:{ENTITY_LABEL} {{uid: row.end}}) "
-             f"MERGE (a)-[x:{rel_type} {{rid: row.rid}}]->(b) {_MERGE_PROVENANCE}")
+        match = (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{uid: row.start}}) "
+                 f"MATCH (b:{ENTITY_LABEL} {{uid: row.end}}) ")
         size = 1 if per_row else self.batch_size
-        for batch in chunked(good, size):
-            self._write(q, {"rows": list(batch), "ds": dataset}, None)
+        existing = self.existing_rels(rel_type, [r["rid"] for r in good])
+        create, merge = _split_new(good, "rid", existing)
+        qc = match + (f"CREATE (a)-[x:{rel_type}]->(b) "
+                      "SET x = row.props, x.rid = row.rid, x._src = [row.src], x._ds = [$ds]")
+        qm = match + f"MERGE (a)-[x:{rel_type} {{rid: row.rid}}]->(b) " + _merge_tail(
+            {k for r in good for k in r["props"]})
+        self._create_batches(qc, qm, create, size, dataset)
+        for batch in chunked(merge, size):
+            self._write(qm, {"rows": list(batch), "ds": dataset}, None)
         dt_ = time.perf_counter() - t0
         log.info("upserted rels type=%s rows=%d rejected=%d seconds=%.3f", rel_type, len(good), len(bad), dt_)
         return UpsertResult(len(good), tuple(bad), dt_)

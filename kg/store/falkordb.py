@@ -36,6 +36,7 @@ class FalkorDBStore(GraphStore):
     """
 
     backend = "falkordb"
+    create_parallelism = 2
 
     def __init__(self, data_dir: str | Path, graph: str = "cluegraph", *, model: Model | None = None,
                  batch_size: int = 5000, keep_server: bool = False, start_timeout: float = 20.0,
