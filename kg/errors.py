@@ -65,6 +65,12 @@ class StoreUnavailable(StoreError):
     code = "store_unavailable"
 
 
+class QueryTimeout(StoreError):
+    """A query ran past its timeout and was stopped by the backend."""
+
+    code = "query_timeout"
+
+
 class ConstraintViolation(StoreError):
     """A write broke a uniqueness constraint."""
 

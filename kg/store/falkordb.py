@@ -13,7 +13,7 @@ from falkordb.edge import Edge as FEdge
 from falkordb.node import Node as FNode
 from falkordb.path import Path as FPath
 
-from kg.errors import ConstraintViolation, DataError, StoreError, StoreUnavailable
+from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
 from kg.store.ddl import falkordb_ddl
 from kg.store.base import GraphStore, Node, Path as KPath, Rel, split_props
@@ -75,6 +75,8 @@ class FalkorDBStore(GraphStore):
                 msg = str(exc)
                 if read_only and "empty key" in msg:
                     return []  # the graph does not exist yet: an empty graph answers nothing
+                if "timed out" in msg.lower():
+                    raise QueryTimeout("query ran past its timeout", timeout_ms=ms) from None
                 if "unique constraint" in msg.lower():
                     raise ConstraintViolation("write breaks a uniqueness constraint") from None
                 if read_only and ("is to be executed only on read-only" in msg or "graph.RO_QUERY" in msg

@@ -11,7 +11,7 @@ from neo4j import exceptions as nx
 from neo4j.graph import Node as NNode, Path as NPath, Relationship as NRel
 
 from kg import __version__
-from kg.errors import ConstraintViolation, DataError, StoreError, StoreUnavailable
+from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
 from kg.store.ddl import neo4j_ddl
 from kg.store.base import GraphStore, Node, Path as KPath, Rel, split_props
@@ -57,6 +57,8 @@ class Neo4jStore(GraphStore):
             raise ConstraintViolation("write breaks a uniqueness constraint") from None
         except nx.ClientError as exc:
             code = exc.code or ""
+            if "TransactionTimedOut" in code:
+                raise QueryTimeout("query ran past its timeout") from None
             if "ForbiddenDueToTransactionType" in code or "AccessMode" in code or "WriteOnReadOnly" in code:
                 raise DataError("write refused in a read-only query") from None
             raise StoreError("Neo4j refused the query", code=code) from None

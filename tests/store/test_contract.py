@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kg.errors import ConstraintViolation, DataError, NotFound
+from kg.errors import ConstraintViolation, DataError, NotFound, QueryTimeout
 from kg.store import GraphPath, GraphStore, Node, Rel
 
 DS = "test"
@@ -202,3 +202,9 @@ def test_export_is_identical_on_both_backends(both: dict[str, GraphStore]) -> No
     assert dumps["falkordb"] == dumps["neo4j"]
     assert len(dumps["neo4j"]) == 7
     assert all(isinstance(n, Node) for n in both["neo4j"].export() if n.id.startswith("Person"))
+
+
+def test_queries_time_out(store: GraphStore) -> None:
+    with pytest.raises(QueryTimeout):
+        store.query("UNWIND range(1, 30000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS c", timeout=0.1)
+    assert store.query("RETURN 1 AS one", timeout=5) == [{"one": 1}]  # the store is still usable
