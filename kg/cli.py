@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -26,7 +25,7 @@ err = Console(stderr=True)
 StoreOpt = typer.Option(None, "--store", help="Store URL (default: KG_STORE_URL or the embedded falkordb://./.cluegraph/graph).")
 
 
-def _open(url: Optional[str], **kw):  # noqa: ANN202
+def _open(url: str | None, **kw):  # noqa: ANN202
     from kg.store import open_store
 
     return open_store(url, **kw)
@@ -52,9 +51,9 @@ def version() -> None:
 
 
 @app.command()
-def demo(store: Optional[str] = StoreOpt,
+def demo(store: str | None = StoreOpt,
          out: Path = typer.Option(Path("out/demo"), "--out", help="Where clues and exports are written."),
-         data: Optional[Path] = typer.Option(None, "--data", help="FinBench snapshot folder (default ../shared/data/finbench/snapshot)."),
+         data: Path | None = typer.Option(None, "--data", help="FinBench snapshot folder (default ../shared/data/finbench/snapshot)."),
          fresh: bool = typer.Option(True, "--fresh/--keep", help="Clear the graph first.")) -> None:
     """The main job: load the FinBench example graph, run the demo queries, write clues and an export."""
     from rich.progress import Progress
@@ -89,8 +88,8 @@ def demo(store: Optional[str] = StoreOpt,
 @app.command()
 def load(mapping: str = typer.Argument(..., help="Mapping name, e.g. finbench."),
          folder: Path = typer.Argument(..., exists=True, file_okay=False),
-         store: Optional[str] = StoreOpt,
-         dataset: Optional[str] = typer.Option(None, help="Dataset name (default: the mapping)."),
+         store: str | None = StoreOpt,
+         dataset: str | None = typer.Option(None, help="Dataset name (default: the mapping)."),
          quarantine: Path = typer.Option(Path("quarantine.jsonl"), help="Quarantine file.")) -> None:
     """Load a delimited dataset through a packaged mapping (idempotent)."""
     from kg.datasets import load_mapped_dataset
@@ -104,7 +103,7 @@ def load(mapping: str = typer.Argument(..., help="Mapping name, e.g. finbench.")
 @app.command()
 def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
           param: list[str] = typer.Option([], "--param", "-p", help="k=v (JSON values)."),
-          store: Optional[str] = StoreOpt) -> None:
+          store: str | None = StoreOpt) -> None:
     """Run a read-only, parameterised query and print rows as JSON lines."""
     from kg.demo import _jsonable
 
@@ -114,14 +113,14 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
 
 
 @store_app.command("start")
-def store_start(store: Optional[str] = StoreOpt) -> None:
+def store_start(store: str | None = StoreOpt) -> None:
     """Start the embedded server and leave it running (notebooks, API and CLI share it)."""
     with _open(store, keep_server=True) as st:
         console.print(f"running: {st.server_version()}")
 
 
 @store_app.command("stop")
-def store_stop(store: Optional[str] = StoreOpt) -> None:
+def store_stop(store: str | None = StoreOpt) -> None:
     """Stop the embedded server cleanly."""
     from kg.settings import get_settings
     from kg.store import parse_store_url
@@ -135,21 +134,21 @@ def store_stop(store: Optional[str] = StoreOpt) -> None:
 
 
 @store_app.command("status")
-def store_status(store: Optional[str] = StoreOpt) -> None:
+def store_status(store: str | None = StoreOpt) -> None:
     """Backend, version and counts."""
     with _open(store) as st:
         console.print_json(json.dumps({"backend": st.server_version(), **st.count()}))
 
 
 @store_app.command("init")
-def store_init(store: Optional[str] = StoreOpt) -> None:
+def store_init(store: str | None = StoreOpt) -> None:
     """Apply the model's constraints and indexes."""
     with _open(store) as st:
         console.print(f"applied {st.apply_schema()} schema statements")
 
 
 @store_app.command("export")
-def store_export(out: Path = typer.Argument(..., help="JSON-lines file."), store: Optional[str] = StoreOpt) -> None:
+def store_export(out: Path = typer.Argument(..., help="JSON-lines file."), store: str | None = StoreOpt) -> None:
     """Export the whole graph (nodes then relationships, with provenance) as JSON lines."""
     from dataclasses import asdict
 
@@ -166,7 +165,7 @@ def store_export(out: Path = typer.Argument(..., help="JSON-lines file."), store
 
 
 @store_app.command("delete-dataset")
-def store_delete_dataset(dataset: str, store: Optional[str] = StoreOpt) -> None:
+def store_delete_dataset(dataset: str, store: str | None = StoreOpt) -> None:
     """Delete a dataset (elements only in it go; shared ones keep their other datasets)."""
     with _open(store) as st:
         console.print_json(json.dumps(st.delete_dataset(dataset)))

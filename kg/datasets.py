@@ -68,7 +68,7 @@ def _read_rows(path: Path, delimiter: str) -> Iterator[tuple[int, dict[str, str]
             if len(rec) != len(header):
                 yield n, None, f"expected {len(header)} fields, found {len(rec)}"
             else:
-                yield n, dict(zip(header, rec)), ""
+                yield n, dict(zip(header, rec, strict=True)), ""
 
 
 def load_mapped_dataset(store: GraphStore, mapping: str, folder: str | Path, *, dataset: str | None = None,

@@ -162,7 +162,7 @@ def to_epoch_ms(value: dt.date | dt.datetime) -> int:
     """Encode a date or naive datetime as epoch milliseconds (naive time taken as UTC)."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         delta = value - _EPOCH
         return delta.days * _MS_PER_DAY + delta.seconds * 1000 + delta.microseconds // 1000
     return (value - _EPOCH.date()).days * _MS_PER_DAY
@@ -307,7 +307,7 @@ def _check_mapping(name: str, mp: Mapping[str, Any], nodes: Mapping[str, NodeTyp
     for src, spec in (mp.get("nodes") or {}).items():
         if spec.get("label") not in nodes:
             raise ModelError("mapping targets an unknown label", mapping=name, source=src)
-        for col, prop in (spec.get("properties") or {}).items():
+        for prop in (spec.get("properties") or {}).values():
             if prop not in nodes[spec["label"]].properties:
                 raise ModelError("mapping targets an unknown property", mapping=name, source=src, property=prop)
     for src, spec in (mp.get("relationships") or {}).items():
@@ -317,7 +317,7 @@ def _check_mapping(name: str, mp: Mapping[str, Any], nodes: Mapping[str, NodeTyp
         for side in ("from", "to"):
             if spec.get(side, {}).get("label") not in getattr(rt, f"{side}_labels"):
                 raise ModelError("mapping joins labels the type does not allow", mapping=name, source=src)
-        for col, prop in (spec.get("properties") or {}).items():
+        for prop in (spec.get("properties") or {}).values():
             if prop not in rt.properties:
                 raise ModelError("mapping targets an unknown property", mapping=name, source=src, property=prop)
 

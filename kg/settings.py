@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     falkordb_graph: str = "cluegraph"
     falkordb_start_timeout_s: float = 20.0
 
-    def check(self) -> "Settings":
+    def check(self) -> Settings:
         """Refuse development secrets outside ``env=dev``/``test``."""
         if self.env not in ("dev", "test") and (
             self.neo4j_password.get_secret_value() == DEV_NEO4J_PASSWORD

@@ -31,7 +31,7 @@ class Source:
     rows: int | None = None
 
     @classmethod
-    def from_file(cls, source_id: str, path: str | Path, kind: str = "records") -> "Source":
+    def from_file(cls, source_id: str, path: str | Path, kind: str = "records") -> Source:
         """Describe ``path`` with its SHA-256 (streamed, so large files are fine)."""
         h = hashlib.sha256()
         with open(path, "rb") as fh:
@@ -54,7 +54,7 @@ class Provenance:
         return f"{self.source_id}#{self.locator}@{self.extractor}"
 
     @staticmethod
-    def parse(ref: str) -> "Provenance":
+    def parse(ref: str) -> Provenance:
         """Inverse of :attr:`ref`."""
         try:
             head, extractor = ref.rsplit("@", 1)

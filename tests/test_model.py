@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from kg.errors import DataError, ModelError
-from kg.model import build_model, load_model, _schema_documents
+from kg.model import _schema_documents, build_model, load_model
 
 DOMAIN_LABELS = ["Person", "Company", "BankAccount", "LoanAccount", "Property", "MortgageRegistration",
                  "Certificate", "Website", "Invoice", "TaxFiling", "AdminPenalty", "CriminalCase", "NonProsecution",

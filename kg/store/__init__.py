@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ModelError
-from kg.store.base import GraphStore, Node, Path as GraphPath, Rel, Rejection, Subgraph, UpsertResult
+from kg.store.base import GraphStore, Node, Rejection, Rel, Subgraph, UpsertResult
+from kg.store.base import Path as GraphPath
 
 __all__ = ["GraphStore", "Node", "Rel", "GraphPath", "Subgraph", "Rejection", "UpsertResult",
            "open_store", "parse_store_url"]

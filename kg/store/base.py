@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import ConstraintViolation, DataError, NotFound
-from kg.model import (DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, load_model)
+from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, load_model
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release connections (and stop an owned embedded server)."""
 
-    def __enter__(self) -> "GraphStore":
+    def __enter__(self) -> GraphStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

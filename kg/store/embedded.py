@@ -185,7 +185,7 @@ class EmbeddedServer:
             return
 
     @staticmethod
-    def _compact(c: "redis.Redis") -> None:
+    def _compact(c: redis.Redis) -> None:
         """Rewrite the AOF as an RDB snapshot so that the next start loads in seconds,
         instead of replaying every write query."""
         try:

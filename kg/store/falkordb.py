@@ -15,8 +15,9 @@ from falkordb.path import Path as FPath
 
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
+from kg.store.base import GraphStore, Node, Rel, split_props
+from kg.store.base import Path as KPath
 from kg.store.ddl import falkordb_ddl
-from kg.store.base import GraphStore, Node, Path as KPath, Rel, split_props
 from kg.store.embedded import EmbeddedServer
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class FalkorDBStore(GraphStore):
                     raise DataError("write refused in a read-only query") from None
                 raise StoreError("FalkorDB refused the query", reason=msg[:200]) from None
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
-        rows = [dict(zip(header, row)) for row in (res.result_set or [])]
+        rows = [dict(zip(header, row, strict=True)) for row in (res.result_set or [])]
         return self._normalise(rows)
 
     def _read(self, cypher: str, params: Mapping[str, Any], timeout: float | None) -> list[dict[str, Any]]:
@@ -182,7 +183,7 @@ class FalkorDBStore(GraphStore):
         ).result_set:
             for prop in props:
                 have.add(f"index {etype} {label} {prop}")
-        for ctype, label, props, etype in self._g.ro_query(
+        for _type, label, props, etype in self._g.ro_query(
                 "CALL db.constraints() YIELD type, label, properties, entitytype "
                 "RETURN type, label, properties, entitytype").result_set:
             have.add(f"constraint {etype} {label} {' '.join(props)}")
@@ -236,10 +237,10 @@ class FalkorDBStore(GraphStore):
         mods = self._db.connection.execute_command("MODULE", "LIST")
         ver = "?"
         for m in mods:
-            d = dict(zip(m[::2], m[1::2]))
+            d = dict(zip(m[::2], m[1::2], strict=True))
             name = d.get(b"name", d.get("name"))
             if name in (b"graph", "graph"):
-                v = int(d.get(b"ver", d.get("ver", 0)))
+                v = int(d.get(b"ver", d.get("ver")) or 0)
                 ver = f"{v // 10000}.{v // 100 % 100}.{v % 100}"
         return f"falkordb {ver}"
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
-import neo4j
-from neo4j import GraphDatabase, unit_of_work
-from neo4j import exceptions as nx
-from neo4j.graph import Node as NNode, Path as NPath, Relationship as NRel
+from neo4j.graph import Node as NNode
+from neo4j.graph import Path as NPath
+from neo4j.graph import Relationship as NRel
 
+import neo4j
 from kg import __version__
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
+from kg.store.base import GraphStore, Node, Rel, split_props
+from kg.store.base import Path as KPath
 from kg.store.ddl import neo4j_ddl
-from kg.store.base import GraphStore, Node, Path as KPath, Rel, split_props
+from neo4j import GraphDatabase, unit_of_work
+from neo4j import exceptions as nx
 
 log = logging.getLogger(__name__)
 
