@@ -341,7 +341,7 @@ def _eval_score(node: ast.AST, row: Mapping[str, Any]) -> float:
     if isinstance(node, ast.Expression):
         return _eval_score(node.body, row)
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return float(node.value) if isinstance(node.value, (int, float)) else 0.0
     if isinstance(node, ast.Name):
         v = row.get(node.id)
         return float(v) if v is not None else 0.0
@@ -469,7 +469,7 @@ class Pattern:
     # -- construction ----------------------------------------------------------------
     @classmethod
     def from_text(cls, text: str, *, source: str = "<text>", model: Model | None = None,
-                  family: str | None = None) -> "Pattern":
+                  family: str | None = None) -> Pattern:
         """Parse and check a pattern file's text; raise :class:`PatternError` on any problem."""
         meta, query = split_header(text, source)
         unknown = set(meta) - HEADER_KEYS
@@ -713,7 +713,7 @@ class PatternLibrary:
         self.patterns = dict(sorted(patterns.items()))
 
     @classmethod
-    def load(cls, root: Traversable | None = None, *, model: Model | None = None) -> "PatternLibrary":
+    def load(cls, root: Traversable | None = None, *, model: Model | None = None) -> PatternLibrary:
         """Load and check every pattern file under ``root`` (default: the ``cypher`` package)."""
         m = model or load_model()
         base = root if root is not None else resources.files("cypher")
@@ -741,8 +741,8 @@ class PatternLibrary:
                     raise PatternError("duplicate pattern id", id=p.id, file=where)
                 found[p.id] = p
         for name, backend, text, where in variants:
-            fam = where.split("/", 1)[0]
-            main = found.get(f"{fam}.{name}")
+            family = where.split("/", 1)[0]
+            main = found.get(f"{family}.{name}")
             if main is None:
                 raise PatternError("backend variant without its main pattern file", file=where)
             main.add_variant(backend, text, where, m)
