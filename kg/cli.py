@@ -201,6 +201,17 @@ def schema_ddl(backend: str = typer.Option("neo4j", help="neo4j or falkordb")) -
 
 
 @app.command()
+def extract(paths: list[Path] = typer.Argument(..., exists=True, help="Documents (.txt) or folders."),
+            jsonl: bool = typer.Option(True, "--jsonl/--no-jsonl", help="One JSON object per mention and relation.")
+            ) -> None:
+    """Extract entities and relations from Chinese case documents (no store is touched)."""
+    from extractors.documents.__main__ import main as extract_main
+
+    args = [str(p) for p in paths] + (["--jsonl"] if jsonl else [])
+    raise typer.Exit(extract_main(args))
+
+
+@app.command()
 def synth(scale: str = typer.Option("demo", help="tiny, demo or bench"), seed: int = typer.Option(1),
           out: Path = typer.Option(Path("out/synth"))) -> None:
     """Generate a scenario: agency records, case documents, planted rings and ground truth."""

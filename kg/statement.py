@@ -55,12 +55,15 @@ class Provenance:
 
     @staticmethod
     def parse(ref: str) -> Provenance:
-        """Inverse of :attr:`ref`."""
-        try:
-            head, extractor = ref.rsplit("@", 1)
-            source_id, locator = head.rsplit("#", 1)
-        except ValueError:
-            raise DataError("malformed provenance ref") from None
+        """Inverse of :attr:`ref` (the extractor may itself hold ``@``, as in ``name@version``).
+
+        >>> Provenance.parse("finbench/Person.csv#row=2@finbench@1")
+        Provenance(source_id='finbench/Person.csv', locator='row=2', extractor='finbench@1')
+        """
+        source_id, sep, rest = ref.partition("#")
+        locator, sep2, extractor = rest.partition("@")
+        if not (source_id and sep and locator and sep2 and extractor):
+            raise DataError("malformed provenance ref")
         return Provenance(source_id, locator, extractor)
 
 
