@@ -200,6 +200,21 @@ def schema_ddl(backend: str = typer.Option("neo4j", help="neo4j or falkordb")) -
         console.print(st, highlight=False, soft_wrap=True)
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def ingest(ctx: typer.Context) -> None:
+    """Ingest agency records (CSV/XLSX/JSONL) and documents into the store, with quarantine and resume.
+
+    Arguments are those of ``python -m extractors.ingest`` (``PATH... --store URL --dataset NAME
+    --checkpoint-dir D --quarantine F --type MAPPING``); ``kg ingest --help-ingest`` lists them.
+    """
+    from extractors.ingest import main as ingest_main
+
+    args = list(ctx.args)
+    if "--help-ingest" in args:
+        args = ["--help"]
+    raise typer.Exit(ingest_main(args))
+
+
 @app.command()
 def extract(paths: list[Path] = typer.Argument(..., exists=True, help="Documents (.txt) or folders."),
             jsonl: bool = typer.Option(True, "--jsonl/--no-jsonl", help="One JSON object per mention and relation.")

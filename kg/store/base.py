@@ -145,19 +145,29 @@ def _merge_tail(prop_keys: Iterable[str]) -> str:
 
 
 def _split_new(rows: list[dict[str, Any]], key: str, existing: set[str]
-               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows whose key is new (first occurrence only) go to CREATE, the rest to MERGE."""
+               ) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """Split rows into those to CREATE and ordered waves to MERGE.
+
+    The first row of a key not yet in the graph is created; every other row goes to a
+    MERGE wave, the k-th row of a key into the k-th wave, so that one ``UNWIND`` never
+    holds two rows of the same key (FalkorDB does not apply such rows in list order)
+    and rows of one key land in the order they were given.
+    """
     create: list[dict[str, Any]] = []
-    merge: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    waves: list[list[dict[str, Any]]] = []
+    seen: dict[str, int] = {}
     for r in rows:
         k = r[key]
-        if k in existing or k in seen:
-            merge.append(r)
-        else:
-            seen.add(k)
+        n = seen.get(k, 0)
+        seen[k] = n + 1
+        if k not in existing and n == 0:
             create.append(r)
-    return create, merge
+            continue
+        wave = n if k in existing else n - 1
+        while len(waves) <= wave:
+            waves.append([])
+        waves[wave].append(r)
+    return create, waves
 
 
 class GraphStore(ABC):
@@ -284,14 +294,15 @@ class GraphStore(ABC):
         good, bad = self._prepare_nodes(label, rows)
         self._finish(bad, on_error, label, len(rows))
         existing = set(r["uid"] for r in good) - self.missing_nodes(r["uid"] for r in good)
-        create, merge = _split_new(good, "uid", existing)
+        create, waves = _split_new(good, "uid", existing)
         qc = (f"UNWIND $rows AS row CREATE (x:{ENTITY_LABEL}:{label}) "
               "SET x = row.props, x.uid = row.uid, x._src = [row.src], x._ds = [$ds]")
         qm = (f"UNWIND $rows AS row MERGE (x:{ENTITY_LABEL}:{label} {{uid: row.uid}}) "
               + _merge_tail({k for r in good for k in r["props"]}))
         self._create_batches(qc, qm, create, self.batch_size, dataset)
-        for batch in chunked(merge, self.batch_size):
-            self._write(qm, {"rows": list(batch), "ds": dataset}, None)
+        for wave in waves:
+            for batch in chunked(wave, self.batch_size):
+                self._write(qm, {"rows": list(batch), "ds": dataset}, None)
         dt_ = time.perf_counter() - t0
         log.info("upserted nodes label=%s rows=%d rejected=%d seconds=%.3f", label, len(good), len(bad), dt_)
         return UpsertResult(len(good), tuple(bad), dt_)
@@ -368,14 +379,15 @@ class GraphStore(ABC):
                  f"MATCH (b:{ENTITY_LABEL} {{uid: row.end}}) ")
         size = 1 if per_row else self.batch_size
         existing = self.existing_rels(rel_type, [r["rid"] for r in good])
-        create, merge = _split_new(good, "rid", existing)
+        create, waves = _split_new(good, "rid", existing)
         qc = match + (f"CREATE (a)-[x:{rel_type}]->(b) "
                       "SET x = row.props, x.rid = row.rid, x._src = [row.src], x._ds = [$ds]")
         qm = match + f"MERGE (a)-[x:{rel_type} {{rid: row.rid}}]->(b) " + _merge_tail(
             {k for r in good for k in r["props"]})
         self._create_batches(qc, qm, create, size, dataset)
-        for batch in chunked(merge, size):
-            self._write(qm, {"rows": list(batch), "ds": dataset}, None)
+        for wave in waves:
+            for batch in chunked(wave, size):
+                self._write(qm, {"rows": list(batch), "ds": dataset}, None)
         dt_ = time.perf_counter() - t0
         log.info("upserted rels type=%s rows=%d rejected=%d seconds=%.3f", rel_type, len(good), len(bad), dt_)
         return UpsertResult(len(good), tuple(bad), dt_)

@@ -203,3 +203,18 @@ def test_queries_time_out(store: GraphStore) -> None:
     with pytest.raises(QueryTimeout):
         store.query("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*) AS c", timeout=0.2)
     assert store.query("RETURN 1 AS one", timeout=5) == [{"one": 1}]  # the store is still usable
+
+
+def test_rows_of_one_key_in_one_call_apply_in_order(store: GraphStore) -> None:
+    rows = [{"uid": "Person:k", "props": {"name": f"名{i}"}, "src": f"unit/k.csv#row={i}@test@1"} for i in (1, 3, 4)]
+    for _ in range(2):  # a re-run changes nothing
+        store.upsert_nodes("Person", rows, dataset=DS)
+        n = store.get_node("Person:k")
+        assert n.sources == ("unit/k.csv#row=1@test@1", "unit/k.csv#row=3@test@1", "unit/k.csv#row=4@test@1")
+        assert n.properties["name"] == "名4" and n.property_sources["name"] == "unit/k.csv#row=4@test@1"
+    store.upsert_nodes("Person", [person("Person:j", "甲", 1)], dataset=DS)
+    rels = [{"rid": "r1", "start": "Person:k", "end": "Person:j", "props": {"kind": f"k{i}"},
+             "src": f"unit/r.csv#row={i}@test@1"} for i in (1, 2, 3)]
+    store.upsert_relationships("RELATED_TO", rels, dataset=DS)
+    r = store.get_rel("r1", "RELATED_TO")
+    assert r.properties["kind"] == "k3" and r.sources == tuple(x["src"] for x in rels)
