@@ -236,6 +236,15 @@ def synth(scale: str = typer.Option("demo", help="tiny, demo or bench"), seed: i
     console.print_json(json.dumps(summary, ensure_ascii=False, default=str))
 
 
+def _register_subcommands() -> None:
+    from kg.cli_patterns import register as register_patterns
+
+    register_patterns(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

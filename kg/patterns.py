@@ -28,7 +28,16 @@ Checks at load time (each failure raises :class:`kg.errors.PatternError`): the h
 is valid; the declared parameters equal the ``$names`` of the query, both ways; every
 label, relationship type and property the query names exists in the model; the query
 has no write clause. :meth:`Pattern.check_read_only_on` adds the engine's own verdict
-(Neo4j ``EXPLAIN`` query type; FalkorDB runs patterns through ``GRAPH.RO_QUERY``).
+(Neo4j ``EXPLAIN`` query type ``'r'``; FalkorDB ``GRAPH.EXPLAIN`` without write
+operations, and patterns always run through ``GRAPH.RO_QUERY``).
+
+Dialect notes for authors: name every relationship whose multiplicity matters (FalkorDB
+collapses parallel edges of an unnamed or unreferenced relationship in a pattern);
+add ``r1 <> r2`` in fixed multi-hop patterns; never carry big lists through
+``UNWIND``/``MATCH`` rows (FalkorDB copies them per row): put each step of a layered
+traversal in a ``CALL { WITH ... }`` subquery, which Neo4j receives rewritten to
+``CALL (...) { ... }`` (:func:`neo4j_scoped_calls`); sort before ``collect`` and round
+sums (``round(x * 1000) / 1000.0``) so both engines return identical rows.
 
 Thresholds (prosecution standards and similar) live in ``cypher/thresholds.yaml``, a
 versioned table; a parameter refers to one with ``default_from: thresholds.<key>``.
@@ -44,6 +53,7 @@ import logging
 import math
 import operator
 import re
+import string
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -75,7 +85,9 @@ _PARAM_RE = re.compile(r"\$([A-Za-z_]\w*)")
 _REL_RE = re.compile(r"\[\s*[A-Za-z_]?\w*\s*:\s*([A-Za-z_]\w*(?:\s*\|\s*:?\s*[A-Za-z_]\w*)*)")
 _LABEL_RE = re.compile(r"(?<=[\w)\s(])\s*:\s*([A-Z]\w*)")
 _PROP_RE = re.compile(r"(?<![\w.$])([A-Za-z_]\w*|\)|\])\s*\.\s*([A-Za-z_]\w*)(?!\s*\()")
-_FALKOR_WRITE_OPS = re.compile(r"\b(Create|Merge|Update|Delete)\b")
+_IMPORT_WITH_RE = re.compile(
+    r"CALL\s*\{[ \t]*\n([ \t]*)WITH[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*\n"
+    r"(?![ \t]*(?:WHERE|ORDER|SKIP|LIMIT)\b)", re.IGNORECASE)
 _FAMILY_FILE_RE = re.compile(r"^([a-z][a-z0-9_]*)(?:\.(neo4j|falkordb))?\.cypher$")
 
 
@@ -178,6 +190,19 @@ def names_used(query: str) -> tuple[set[str], set[str], set[str], set[str]]:
         labels.add(m.group(1))
     props = {m.group(2) for m in _PROP_RE.finditer(s) if not m.group(1)[0].isdigit()}
     return params, labels, rel_types, props
+
+
+def neo4j_scoped_calls(query: str) -> str:
+    """Rewrite ``CALL {\\n  WITH a, b\\n ...}`` into Neo4j 5's ``CALL (a, b) { ... }``.
+
+    FalkorDB only knows the importing-``WITH`` form, which Neo4j 5.23+ reports as
+    deprecated on every run; the two forms mean the same. Only an importing ``WITH``
+    that is a bare variable list on its own line is rewritten.
+
+    >>> neo4j_scoped_calls("MATCH (a)\\nCALL {\\n  WITH a\\n  MATCH (a)-->(b) RETURN count(b) AS n\\n}\\nRETURN n")
+    'MATCH (a)\\nCALL (a) {\\n  MATCH (a)-->(b) RETURN count(b) AS n\\n}\\nRETURN n'
+    """
+    return _IMPORT_WITH_RE.sub(lambda m: f"CALL ({m.group(2)}) {{\n", query)
 
 
 # -- thresholds -----------------------------------------------------------------------
@@ -515,7 +540,7 @@ class Pattern:
         explain = meta["explain_zh"]
         if not isinstance(explain, str) or not explain.strip():
             raise PatternError("explain_zh must be a format string", pattern=pid)
-        for _, fname, _, _ in __import__("string").Formatter().parse(explain):
+        for _, fname, _, _ in string.Formatter().parse(explain):
             if fname is not None and fname.split(".")[0].split("[")[0] not in returns:
                 raise PatternError("explain_zh names a column the pattern does not return", pattern=pid,
                                    column=fname)
@@ -569,44 +594,26 @@ class Pattern:
             raise PatternError("query names property(ies) not in the model", pattern=self.id, properties=bad_props)
 
     def query_for(self, backend: str) -> str:
-        """The query text to run on ``backend`` (a sibling variant if there is one)."""
+        """The query text to run on ``backend``: a sibling variant if there is one; on
+        Neo4j, importing-``WITH`` subqueries are written in the scoped form
+        (:func:`neo4j_scoped_calls`)."""
         if backend not in self.backends:
             raise PatternError("pattern does not support this backend", pattern=self.id, backend=backend)
-        return self.variants.get(backend, self.query)
+        if backend in self.variants:
+            return self.variants[backend]
+        return neo4j_scoped_calls(self.query) if backend == "neo4j" else self.query
 
     def check_read_only_on(self, store: GraphStore, timeout: float | None = 30.0) -> str:
-        """Ask the engine whether the pattern is read-only; return its verdict.
+        """Ask the engine whether the pattern is read-only; return its verdict (``"r"``).
 
-        On Neo4j runs ``EXPLAIN`` and requires the summary's ``query_type`` to be
-        ``'r'``. On FalkorDB :meth:`GraphStore.query` runs ``GRAPH.RO_QUERY``, which
-        refuses any write before executing, so running the pattern through it (with
-        its defaults) is the check.
+        Uses :meth:`GraphStore.write_operations`: Neo4j ``EXPLAIN`` must report query
+        type ``r``; FalkorDB's ``GRAPH.EXPLAIN`` plan must have no write step. Nothing runs.
         """
         q = self.query_for(store.backend)
         params = self.bind({k: p.default for k, p in self.params.items() if p.default is not None}, partial=True)
-        if store.backend == "neo4j":
-            driver = getattr(store, "_driver", None)
-            database = getattr(store, "database", None)
-            if driver is None:
-                raise PatternError("Neo4j store exposes no driver", pattern=self.id)
-            with driver.session(database=database) as s:
-                summary = s.run("EXPLAIN " + q, params).consume()
-            if summary.query_type != "r":
-                raise PatternError("Neo4j reports the pattern is not read-only", pattern=self.id,
-                                   query_type=summary.query_type)
-            return "r"
-        graph = getattr(store, "_g", None)
-        if graph is not None and hasattr(graph, "explain"):  # FalkorDB: GRAPH.EXPLAIN, no execution
-            plan = str(graph.explain(q, params))
-            ops = sorted(set(_FALKOR_WRITE_OPS.findall(plan)))
-            if ops:
-                raise PatternError("FalkorDB plan has write operations", pattern=self.id, operations=ops)
-            return "r"
-        try:  # GRAPH.RO_QUERY: the engine refuses any write before executing it
-            store.query(q, params, timeout=timeout)
-        except Exception as exc:  # the engine refused it
-            raise PatternError("engine refused the pattern as a read-only query", pattern=self.id,
-                               reason=type(exc).__name__) from None
+        ops = store.write_operations(q, params)
+        if ops:
+            raise PatternError("the engine plans writes for this pattern", pattern=self.id, operations=ops)
         return "r"
 
     # -- running ---------------------------------------------------------------------

@@ -197,6 +197,14 @@ class GraphStore(ABC):
         """Apply DDL statements idempotently."""
 
     @abstractmethod
+    def write_operations(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """Ask the engine, without running the query, which write operations its plan has.
+
+        An empty list means the engine plans it as read-only (Neo4j ``EXPLAIN`` query
+        type ``r``; FalkorDB ``GRAPH.EXPLAIN`` with no Create/Merge/Update/Delete step).
+        """
+
+    @abstractmethod
     def server_version(self) -> str:
         """Backend name and version, e.g. ``neo4j 5.26.16``."""
 

@@ -21,6 +21,7 @@ from kg.store.ddl import falkordb_ddl
 from kg.store.embedded import EmbeddedServer
 
 log = logging.getLogger(__name__)
+_WRITE_OPS = re.compile(r"\b(Create|Merge|Update|Delete)\b")
 
 
 class FalkorDBStore(GraphStore):
@@ -232,6 +233,14 @@ class FalkorDBStore(GraphStore):
                 raise ConstraintViolation("a uniqueness constraint failed on existing data")
             time.sleep(0.05)
         raise StoreError("constraints did not become operational")
+
+    def write_operations(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """The write steps (Create, Merge, Update, Delete) in FalkorDB's ``GRAPH.EXPLAIN`` plan."""
+        try:
+            plan = str(self._g.explain(cypher, dict(params or {})))
+        except redis.ResponseError as exc:
+            raise StoreError("FalkorDB could not plan the query", reason=str(exc)[:200]) from None
+        return sorted(set(_WRITE_OPS.findall(plan)))
 
     def server_version(self) -> str:
         mods = self._db.connection.execute_command("MODULE", "LIST")

@@ -161,6 +161,15 @@ class Neo4jStore(GraphStore):
                 s.run(st).consume()
             s.run("CALL db.awaitIndexes(300)").consume()
 
+    def write_operations(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """Neo4j's ``EXPLAIN`` verdict: ``[]`` for query type ``r``, else the type (``w``, ``rw``, ``s``)."""
+        try:
+            with self._driver.session(database=self.database) as s:
+                summary = s.run("EXPLAIN " + cypher, dict(params or {})).consume()
+        except nx.ClientError as exc:
+            raise StoreError("Neo4j could not plan the query", code=exc.code or "") from None
+        return [] if summary.query_type == "r" else [str(summary.query_type)]
+
     def server_version(self) -> str:
         recs, _, _ = self._driver.execute_query(
             "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS v, edition",

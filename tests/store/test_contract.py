@@ -218,3 +218,19 @@ def test_rows_of_one_key_in_one_call_apply_in_order(store: GraphStore) -> None:
     store.upsert_relationships("RELATED_TO", rels, dataset=DS)
     r = store.get_rel("r1", "RELATED_TO")
     assert r.properties["kind"] == "k3" and r.sources == tuple(x["src"] for x in rels)
+
+
+@pytest.mark.parametrize("cypher, writes", [
+    ("MATCH (n:Person) RETURN n.name AS name", False),
+    ("MATCH (n:Person) WHERE n.uid = $u RETURN n", False),
+    ("CREATE (:Entity:Person {uid: 'x'})", True),
+    ("MATCH (n:Person) SET n.name = 'y'", True),
+    ("MERGE (n:Entity:Person {uid: 'x'})", True),
+    ("MATCH (n:Person) DETACH DELETE n", True),
+])
+def test_engine_reports_write_operations_without_running(store: GraphStore, cypher: str, writes: bool) -> None:
+    seed(store)
+    before = [repr(x) for x in store.export()]
+    ops = store.write_operations(cypher, {"u": "Person:2"})
+    assert bool(ops) is writes
+    assert [repr(x) for x in store.export()] == before  # planning wrote nothing
