@@ -1,0 +1,126 @@
+"""Score clues against the scenario generator's ground truth (``ground_truth/*.jsonl``).
+
+A planted ring (``rings.jsonl``) or a hard negative (``hard_negatives.jsonl``) lists its
+members as ``{"label", "id", "role"}``; :func:`member_uid` turns one into the canonical
+uid the record ingest gives it (``Label:id``). A clue **hits** a ring when its member
+uids include at least one of the ring's *anchor* members (the roles that identify the
+instance, such as the loan officer of a broker ring or the hub of a fan-in), so that a
+pattern is credited for finding the ring without having to return every member.
+
+Recall is the share of a model's rings hit by some clue; precision the share of clues
+that hit a ring of that model; hard-negative hits count clues that touch an anchor of a
+look-alike (these must be zero for the ring patterns at default parameters).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A planted ring or a hard negative."""
+
+    instance_id: str
+    model: str
+    members: tuple[tuple[str, str, str], ...]  # (label, id, role)
+    expected: Mapping[str, Any] = field(default_factory=dict)
+    hard_negative: bool = False
+
+    def uids(self, roles: Iterable[str] | None = None) -> set[str]:
+        """Canonical uids of the members, optionally only those with one of ``roles``."""
+        wanted = set(roles) if roles is not None else None
+        return {member_uid(lab, i) for lab, i, role in self.members if wanted is None or role in wanted}
+
+
+def member_uid(label: str, ident: str) -> str:
+    """The uid the record ingest gives a member: ``Label:identifier``.
+
+    >>> member_uid("Person", "110105196503156315")
+    'Person:110105196503156315'
+    """
+    return f"{label}:{ident}"
+
+
+def _read(path: Path, hard: bool) -> list[Instance]:
+    out = []
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        out.append(Instance(instance_id=d.get("ring_id") or d.get("hn_id") or "", model=d["model"],
+                            members=tuple((m["label"], str(m["id"]), m.get("role", "")) for m in d["members"]),
+                            expected=d.get("expected_clue") or {}, hard_negative=hard))
+    return out
+
+
+def load_ground_truth(scenario_dir: str | Path) -> tuple[list[Instance], list[Instance]]:
+    """``(rings, hard_negatives)`` of a generated scenario folder."""
+    gt = Path(scenario_dir) / "ground_truth"
+    return _read(gt / "rings.jsonl", False), _read(gt / "hard_negatives.jsonl", True)
+
+
+@dataclass
+class Score:
+    """Recall and precision of one pattern's clues against one model's rings."""
+
+    model: str
+    rings: int
+    clues: int
+    rings_hit: list[str]
+    rings_missed: list[str]
+    clues_on_target: int
+    hard_negative_hits: list[str]
+
+    @property
+    def recall(self) -> float:
+        return len(self.rings_hit) / self.rings if self.rings else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.clues_on_target / self.clues if self.clues else 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "rings": self.rings, "clues": self.clues, "recall": round(self.recall, 4),
+                "precision": round(self.precision, 4), "missed": self.rings_missed,
+                "hard_negative_hits": self.hard_negative_hits}
+
+
+def score(model: str, clue_members: Sequence[Iterable[str]], rings: Sequence[Instance],
+          hard_negatives: Sequence[Instance], anchor_roles: Iterable[str]) -> Score:
+    """Score clues (each given as its member uids) for ``model``.
+
+    Parameters
+    ----------
+    model:
+        The ring model id, e.g. ``loans.broker_insider_ring``.
+    clue_members:
+        One iterable of member uids per clue (``Clue.members``).
+    rings, hard_negatives:
+        From :func:`load_ground_truth` (other models' instances are ignored).
+    anchor_roles:
+        Roles whose members identify an instance (a clue must contain one).
+    """
+    roles = set(anchor_roles)
+    mine = [r for r in rings if r.model == model]
+    negs = [h for h in hard_negatives if h.model == model]
+    anchors = {r.instance_id: r.uids(roles) for r in mine}
+    neg_anchors = {h.instance_id: h.uids(roles) for h in negs}
+    hit: set[str] = set()
+    on_target = 0
+    neg_hits: set[str] = set()
+    clues = [set(m) for m in clue_members]
+    for members in clues:
+        touched = [rid for rid, a in anchors.items() if a & members]
+        hit.update(touched)
+        on_target += bool(touched)
+        neg_hits.update(hid for hid, a in neg_anchors.items() if a & members)
+    return Score(model=model, rings=len(mine), clues=len(clues), rings_hit=sorted(hit),
+                 rings_missed=sorted(set(anchors) - hit), clues_on_target=on_target,
+                 hard_negative_hits=sorted(neg_hits))
