@@ -237,9 +237,11 @@ def synth(scale: str = typer.Option("demo", help="tiny, demo or bench"), seed: i
 
 
 def _register_subcommands() -> None:
+    from kg.cli_bundle import register as register_bundle
     from kg.cli_patterns import register as register_patterns
 
     register_patterns(app)
+    register_bundle(app)
 
 
 _register_subcommands()
