@@ -52,37 +52,43 @@ def version() -> None:
 
 @app.command()
 def demo(store: str | None = StoreOpt,
-         out: Path = typer.Option(Path("out/demo"), "--out", help="Where clues and exports are written."),
-         data: Path | None = typer.Option(None, "--data", help="FinBench snapshot folder (default ../shared/data/finbench/snapshot)."),
+         out: Path = typer.Option(Path("out/demo"), "--out", help="Where the scenario, clues and bundle are written."),
+         seed: int = typer.Option(1, help="Scenario seed."),
+         scale: str = typer.Option("demo", help="Scenario scale: tiny or demo."),
+         finbench: bool = typer.Option(False, "--finbench", help="Also load the LDBC FinBench example graph."),
          fresh: bool = typer.Option(True, "--fresh/--keep", help="Clear the graph first.")) -> None:
-    """The main job: load the FinBench example graph, run the demo queries, write clues and an export."""
-    from rich.progress import Progress
+    """The main job: generate a scenario, ingest it, run every pattern, rank clues, bundle the top clue."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from kg.demo import run_demo
 
     with _open(store) as st:
         if fresh:
             st.clear()
-        with Progress(console=err, transient=True) as prog:
-            task = prog.add_task("loading and querying", total=None)
-
-            def step(name: str, n: int) -> None:
-                prog.update(task, description=f"{name}: {n} rows", advance=1)
-
-            summary = run_demo(st, out, data_dir=data, progress=step)
-    t = Table(title=f"clues by rule ({summary['backend']})")
-    t.add_column("rule")
-    t.add_column("clues", justify="right")
-    for rule, n in summary["clues_by_rule"].items():
-        t.add_row(rule, str(n))
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                      transient=True) as prog:
+            task = prog.add_task("starting", total=None)
+            summary = run_demo(st, out, seed=seed, scale=scale, finbench=finbench,
+                               progress=lambda msg: prog.update(task, description=msg))
+    t = Table(title=f"线索 clues by pattern ({summary['backend']}, scenario {summary['scale']} seed {summary['seed']})")
+    for col in ("pattern", "规则", "clues", "planted rings found"):
+        t.add_column(col)
+    for row in sorted(summary["patterns"], key=lambda r: (-r["clues"], r["pattern"])):
+        found = f"{len(row['rings_found'])}/{row['planted_rings']}" if row["planted_rings"] else "–"
+        t.add_row(row["pattern"], row["title_zh"], str(row["clues"]), found)
     console.print(t)
-    ld = summary["load"]
-    console.print(f"graph: {summary['graph']['nodes']} nodes, {summary['graph']['relationships']} relationships; "
-                  f"loaded {ld['rows_read']} rows, quarantined {ld['quarantined']} (see quarantine.jsonl)")
+    ing, g = summary["ingest"], summary["graph"]
+    console.print(f"graph: {g['nodes']} nodes, {g['relationships']} relationships; "
+                  f"ingested {ing.get('records_read')} records and {ing.get('documents')} documents, "
+                  f"quarantined {ing.get('quarantined')}")
+    top = summary["top_clue"]
+    if top:
+        console.print(f"top clue: {top['rule_id']} score {top['score']}: {top['explanation_zh']}", highlight=False)
+        console.print(f"  matches planted ring(s): {', '.join(summary['top_clue_rings']) or 'none'}")
     for k, v in summary["outputs"].items():
         if v:
             console.print(f"{k}: {v}")
-    console.print(f"done in {summary['seconds']} s")
+    console.print(f"done in {summary['seconds']['total']} s")
 
 
 @app.command()
@@ -105,11 +111,11 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
           param: list[str] = typer.Option([], "--param", "-p", help="k=v (JSON values)."),
           store: str | None = StoreOpt) -> None:
     """Run a read-only, parameterised query and print rows as JSON lines."""
-    from kg.demo import _jsonable
+    from kg.jsonable import jsonable
 
     with _open(store) as st:
         for row in st.query(cypher, _parse_params(param)):
-            console.print(json.dumps(_jsonable(row), ensure_ascii=False, sort_keys=True), soft_wrap=True)
+            console.print(json.dumps(jsonable(row), ensure_ascii=False, sort_keys=True), soft_wrap=True)
 
 
 @store_app.command("start")
@@ -150,16 +156,15 @@ def store_init(store: str | None = StoreOpt) -> None:
 @store_app.command("export")
 def store_export(out: Path = typer.Argument(..., help="JSON-lines file."), store: str | None = StoreOpt) -> None:
     """Export the whole graph (nodes then relationships, with provenance) as JSON lines."""
-    from dataclasses import asdict
 
-    from kg.demo import _jsonable
+    from kg.jsonable import jsonable
     from kg.store.base import Node
 
     n = 0
     with _open(store) as st, open(out, "w", encoding="utf-8") as fh:
         for item in st.export():
             kind = "node" if isinstance(item, Node) else "relationship"
-            fh.write(json.dumps({"kind": kind, **_jsonable(asdict(item))}, ensure_ascii=False, sort_keys=True) + "\n")
+            fh.write(json.dumps({"kind": kind, **jsonable(item)}, ensure_ascii=False, sort_keys=True) + "\n")
             n += 1
     console.print(f"wrote {n} elements to {out}")
 

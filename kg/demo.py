@@ -1,110 +1,140 @@
-"""The README's main job (foundation stage): load the FinBench example graph into the
-store, run the demo queries under ``cypher/demo``, write clues and a subgraph export.
+"""The README's main job: a whole investigation on generated data, end to end.
 
-Later issues grow this into the full investigation (synthetic scenario, extraction,
-resolution, the pattern library, signed evidence bundles).
+1. generate the ``demo`` scenario (agency records, case documents, planted rings and
+   ground truth) with :func:`kg.synth.generate`;
+2. ingest records and documents into the store (extraction, identifier merges,
+   quarantine) with :func:`extractors.ingest.ingest`;
+3. run every pattern of the library that needs no parameter without a default;
+4. rank the clues per pattern and check them against the planted rings;
+5. freeze the top clue as a signed evidence bundle (with its offline graph view).
+
+Optionally (``finbench=True``) the LDBC FinBench example graph is loaded as well.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from dataclasses import asdict
-from importlib import resources
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
-
-import yaml
+from typing import Any
 
 from kg import __version__
-from kg.datasets import finbench_dir, load_mapped_dataset
 from kg.errors import PatternError
-from kg.store.base import GraphStore, Node, Rel
+from kg.groundtruth import load_ground_truth
+from kg.jsonable import jsonable
+from kg.patterns import Clue, PatternLibrary
+from kg.store.base import GraphStore
+
+Progress = Callable[[str], None]
 
 
-def read_query_file(text: str) -> tuple[dict[str, Any], str]:
-    """Split a ``.cypher`` file into its YAML header (``// ---`` block) and the query."""
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "// ---":
-        raise PatternError("query file must start with a '// ---' header")
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "// ---")
-    except StopIteration:
-        raise PatternError("query header is not closed with '// ---'") from None
-    meta = yaml.safe_load("\n".join(ln.strip()[3:] if ln.strip().startswith("// ") else ln.strip()[2:]
-                                    for ln in lines[1:end])) or {}
-    return meta, "\n".join(lines[end + 1:]).strip()
-
-
-def demo_queries() -> list[tuple[dict[str, Any], str]]:
-    """The packaged demo queries, in file-name order."""
-    folder = resources.files("cypher") / "demo"
-    out = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".cypher"):
-            out.append(read_query_file(entry.read_text(encoding="utf-8")))
+def _ring_matches(clues: list[Clue], rings: list[Any]) -> dict[str, list[str]]:
+    """Clue id -> ids of planted rings of the clue's model that share a member with it."""
+    out: dict[str, list[str]] = {}
+    for c in clues:
+        members = set(c.members)
+        out[c.id] = sorted(r.instance_id for r in rings if r.model == c.rule_id and r.uids() & members)
     return out
 
 
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, (Node, Rel)):
-        return _jsonable(asdict(x))
-    if isinstance(x, dict):
-        return {k: _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if hasattr(x, "isoformat"):
-        return x.isoformat()
-    return x
+def run_demo(store: GraphStore, out_dir: str | Path, *, seed: int = 1, scale: str = "demo",
+             finbench: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+    """Run the main job into ``out_dir``; return a summary (also written as ``summary.json``)."""
+    from extractors.ingest import ingest
+    from kg.bundle import export_clue
+    from kg.synth import generate
 
-
-def run_demo(store: GraphStore, out_dir: str | Path, *, data_dir: str | Path | None = None,
-             progress: Callable[[str, int], None] | None = None) -> dict[str, Any]:
-    """Load FinBench, run the demo queries, write ``clues.jsonl``, a subgraph export and a summary."""
+    say = progress or (lambda _msg: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    say(f"generating the {scale} scenario (seed {seed})")
+    scenario = out / "scenario"
+    gen = generate(scale, seed, scenario)
+    timings["generate"] = time.perf_counter() - t0
+
+    say("ingesting records and documents")
+    t = time.perf_counter()
     store.apply_schema()
-    load = load_mapped_dataset(store, "finbench", data_dir or finbench_dir(),
-                               quarantine_file=out / "quarantine.jsonl", progress=progress)
-    clues: list[dict[str, Any]] = []
-    for meta, cypher in demo_queries():
-        params = {k: v["default"] for k, v in (meta.get("params") or {}).items()}
-        rows = store.query(cypher, params)
-        for rank, row in enumerate(rows, start=1):
-            clues.append({"rule": meta["id"], "title": meta["title"], "rank": rank, "params": params,
-                          "row": _jsonable(row), "members": row.get("members", [])})
-        if progress:
-            progress(meta["id"], len(rows))
+    quarantine = out / "quarantine.jsonl"
+    quarantine.unlink(missing_ok=True)
+    summary_ingest = ingest(store, [scenario], dataset="demo", quarantine_file=quarantine,
+                            checkpoint_dir=out / "checkpoints", progress=False)
+    ing = jsonable(summary_ingest.as_dict() if hasattr(summary_ingest, "as_dict") else summary_ingest)
+    if finbench:
+        from kg.datasets import finbench_dir, load_mapped_dataset
+
+        say("loading the FinBench example graph")
+        load_mapped_dataset(store, "finbench", finbench_dir(), quarantine_file=quarantine)
+    timings["ingest"] = time.perf_counter() - t
+
+    say("running the pattern library")
+    t = time.perf_counter()
+    rings, _negatives = load_ground_truth(scenario)
+    library = PatternLibrary.load()
+    per_pattern: list[dict[str, Any]] = []
+    all_clues: list[Clue] = []
+    skipped: list[str] = []
+    for pattern in library:
+        try:
+            clues = pattern.run(store)
+        except PatternError:
+            skipped.append(pattern.id)  # needs parameters without defaults (e.g. a FinBench seed)
+            continue
+        matches = _ring_matches(clues, rings)
+        model_rings = sorted(r.instance_id for r in rings if r.model == pattern.id)
+        found = sorted({rid for c in clues for rid in matches[c.id]})
+        per_pattern.append({"pattern": pattern.id, "title_zh": pattern.title_zh, "title_en": pattern.title_en,
+                            "clues": len(clues), "planted_rings": len(model_rings), "rings_found": found})
+        all_clues.extend(clues)
+        say(f"{pattern.id}: {len(clues)} clues")
+    timings["patterns"] = time.perf_counter() - t
+
+    matches = _ring_matches(all_clues, rings)
     with open(out / "clues.jsonl", "w", encoding="utf-8") as fh:
-        for c in clues:
-            fh.write(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n")
-    export_path = None
-    if clues:
-        top = clues[0]
-        g = store.subgraph(top["members"])
-        sources = sorted({ref.split("#", 1)[0] for n in g.nodes.values() for ref in n.sources}
-                         | {ref.split("#", 1)[0] for r in g.rels.values() for ref in r.sources})
-        src_hashes = {}
-        for sid in sources:
-            rows = store.query("MATCH (s:Source {source_id: $sid}) RETURN s.sha256 AS h", {"sid": sid})
-            src_hashes[sid] = rows[0]["h"] if rows else None
-        body = {"rule": top["rule"], "params": top["params"], "backend": store.server_version(),
-                "tool": f"cluegraph {__version__}",
-                "nodes": [_jsonable(n) for n in sorted(g.nodes.values(), key=lambda n: n.id)],
-                "relationships": [_jsonable(r) for r in sorted(g.rels.values(), key=lambda r: r.id)],
-                "source_sha256": src_hashes}
-        data = json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
-        export_path = out / "top_clue_subgraph.json"
-        export_path.write_bytes(data)
-        (out / "top_clue_subgraph.json.sha256").write_text(hashlib.sha256(data).hexdigest() + "\n")
-    summary = {"load": load.as_dict(), "clues": len(clues),
-               "clues_by_rule": {m["id"]: sum(1 for c in clues if c["rule"] == m["id"]) for m, _ in demo_queries()},
-               "graph": store.count(), "backend": store.server_version(),
-               "outputs": {"clues": str(out / "clues.jsonl"), "subgraph": str(export_path) if export_path else None,
-                           "quarantine": str(out / "quarantine.jsonl") if load.quarantined else None},
-               "seconds": round(time.perf_counter() - t0, 2)}
+        for c in all_clues:
+            fh.write(json.dumps({**jsonable(c.as_dict()), "ground_truth_rings": matches[c.id]},
+                                ensure_ascii=False, sort_keys=True) + "\n")
+
+    bundle_path = view_path = None
+    top = _top_clue(all_clues, matches)
+    if top is not None:
+        say(f"bundling the top clue ({top.rule_id})")
+        t = time.perf_counter()
+        bundle_path = out / "top_clue_bundle.zip"
+        export_clue(store, bundle_path, top, library=library, created_by="kg demo")
+        view_path = out / "top_clue_view.html"
+        with zipfile.ZipFile(bundle_path) as z:
+            view_path.write_bytes(z.read("view.html"))
+        timings["bundle"] = time.perf_counter() - t
+
+    summary = {
+        "tool": f"cluegraph {__version__}", "backend": store.server_version(), "scale": scale, "seed": seed,
+        "generated": {"rings": gen.get("rings_total"), "hard_negatives": gen.get("hard_negatives"),
+                      "documents": gen.get("documents")},
+        "ingest": ing, "graph": store.count(), "patterns": per_pattern, "patterns_needing_parameters": skipped,
+        "clues": len(all_clues), "top_clue": jsonable(top.as_dict()) if top else None,
+        "top_clue_rings": matches.get(top.id, []) if top else [],
+        "outputs": {"scenario": str(scenario), "clues": str(out / "clues.jsonl"),
+                    "bundle": str(bundle_path) if bundle_path else None,
+                    "view": str(view_path) if view_path else None,
+                    "quarantine": str(quarantine) if quarantine.exists() else None},
+        "seconds": {k: round(v, 2) for k, v in {**timings, "total": time.perf_counter() - t0}.items()},
+    }
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True),
                                       encoding="utf-8")
     return summary
+
+
+def _top_clue(clues: list[Clue], matches: dict[str, list[str]]) -> Clue | None:
+    """The clue to bundle: the best-scored clue of a supervision model (not a generic
+    money pattern), preferring one that matches a planted ring; else the best clue."""
+    def key(c: Clue) -> tuple[bool, bool, float, str]:
+        family = c.rule_id.split(".", 1)[0]
+        return (family not in ("generic", "finbench"), bool(matches.get(c.id)), float(c.score or 0), c.id)
+
+    return max(clues, key=key) if clues else None
