@@ -1,0 +1,109 @@
+"""Ground truth for the loans / certs / oiltax pattern families (issue 6).
+
+The demo scenario (seed 1) is generated once per module; its records are ingested once
+per backend, every pattern of these families runs at its default parameters, and its
+clues are scored against the planted rings of its model (``kg.groundtruth.score``). The
+issue's targets: recall >= 0.98, precision >= 0.90, no hard-negative hit, and the same
+clue member sets on both backends.
+
+Anchor roles are the members that identify an instance. Roles that only hard negatives
+carry (``tenant``, ``company``, ``holder``, ``certificate``, ...) are included so that a
+clue touching a look-alike counts as a hard-negative hit.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.groundtruth import Instance, load_ground_truth, score
+from kg.patterns import Pattern
+from kg.store import GraphStore
+
+RECALL, PRECISION = 0.98, 0.90
+
+#: pattern id -> anchor roles (ring roles plus the hard negatives' roles)
+ANCHORS: dict[str, set[str]] = {
+    "loans.broker_insider_ring": {"intermediary", "broker", "loan_officer", "loan", "shell_borrower", "borrower"},
+    "loans.bridge_funding_loop": {"bridge_funder", "borrower", "property", "loan", "funder_account",
+                                  "borrower_account", "family_lender"},
+    "loans.shell_borrower_cluster": {"shell_borrower", "registration_agent", "shared_address", "shared_phone", "loan",
+                                     "tenant"},
+    "loans.high_appraisal": {"property", "loan", "borrower", "borrower_company"},
+    "loans.professional_borrower": {"professional_borrower", "loan", "borrower", "company"},
+    "certs.fake_certificate_chain": {"forger", "seller", "fake_site", "buyer", "holder", "certificate"},
+    "certs.fake_verification_site": {"fake_site", "holder", "fake_certificate", "certificate"},
+    "oiltax.revenue_gap": {"gas_station", "retail_licence"},
+    "oiltax.invoice_capacity_mismatch": {"buyer", "supplier"},
+    "oiltax.circular_invoicing": {"cycle_member", "common_controller", "shared_phone"},
+}
+PATTERN_IDS = sorted(ANCHORS)
+
+#: model id -> other models whose rings are also true instances of it. The fake sites of the
+#: certificate-chain rings are fake verification sites too (the generator labels them for
+#: the chain model only), so ``certs.fake_verification_site`` is also scored against them.
+ALSO_TRUE: dict[str, tuple[str, ...]] = {"certs.fake_verification_site": ("certs.fake_certificate_chain",)}
+
+_RESULTS: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+
+
+def _pattern(pid: str) -> Pattern:
+    fam, name = pid.split(".", 1)
+    entry = resources.files("cypher") / fam / f"{name}.cypher"
+    return Pattern.from_text(entry.read_text(encoding="utf-8"), source=f"{fam}/{name}.cypher")
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.synth import generate
+
+    out = tmp_path_factory.mktemp("demo_s1") / "demo"
+    generate("demo", 1, out)
+    return out
+
+
+def _results(st: GraphStore, scenario: Path) -> dict[str, list[tuple[str, ...]]]:
+    """Ingest the scenario's records into ``st`` (once per backend) and run every pattern."""
+    if st.backend not in _RESULTS:
+        from extractors.ingest import ingest
+
+        st.clear()
+        st.apply_schema()
+        ingest(st, [scenario / "records"], dataset="synth", progress=False)
+        _RESULTS[st.backend] = {pid: [c.members for c in _pattern(pid).run(st)] for pid in PATTERN_IDS}
+    return _RESULTS[st.backend]
+
+
+def _rings(pid: str, rings: list[Instance]) -> list[Instance]:
+    extra = ALSO_TRUE.get(pid, ())
+    return [Instance(r.instance_id, pid, r.members, r.expected, r.hard_negative) if r.model in extra else r
+            for r in rings]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pid", PATTERN_IDS)
+def test_pattern_finds_its_planted_rings(store: GraphStore, scenario: Path, pid: str) -> None:
+    clues = _results(store, scenario)[pid]
+    rings, negatives = load_ground_truth(scenario)
+    s = score(pid, clues, _rings(pid, rings), negatives, ANCHORS[pid])
+    report: dict[str, Any] = s.as_dict()
+    assert s.rings >= 2, report
+    assert s.recall >= RECALL, report
+    assert s.precision >= PRECISION, report
+    assert not s.hard_negative_hits, report
+    if pid in ALSO_TRUE:
+        # scored against its own model's rings only, half of the fake sites found belong
+        # to the chain rings: that is the level reached without the relabelling.
+        strict = score(pid, clues, rings, negatives, ANCHORS[pid])
+        assert strict.recall >= RECALL and strict.precision >= 0.5 and not strict.hard_negative_hits, strict.as_dict()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pid", PATTERN_IDS)
+def test_both_backends_give_the_same_clues(both: dict[str, GraphStore], scenario: Path, pid: str) -> None:
+    got = {b: sorted(_results(st, scenario)[pid]) for b, st in both.items()}
+    assert got["falkordb"] == got["neo4j"]
+    assert got["falkordb"], f"{pid} found nothing"
