@@ -7,6 +7,8 @@ CREATE INDEX bankaccount_account_no IF NOT EXISTS FOR (n:BankAccount) ON (n.acco
 CREATE INDEX certificate_cert_no IF NOT EXISTS FOR (n:Certificate) ON (n.cert_no);
 CREATE INDEX certificate_job_type IF NOT EXISTS FOR (n:Certificate) ON (n.job_type);
 CREATE INDEX company_uscc IF NOT EXISTS FOR (n:Company) ON (n.uscc);
+CREATE INDEX company_name IF NOT EXISTS FOR (n:Company) ON (n.name);
+CREATE INDEX company_name_normalised IF NOT EXISTS FOR (n:Company) ON (n.name_normalised);
 CREATE INDEX complaint_ticket_no IF NOT EXISTS FOR (n:Complaint) ON (n.ticket_no);
 CREATE INDEX courtcase_case_no IF NOT EXISTS FOR (n:CourtCase) ON (n.case_no);
 CREATE INDEX criminalcase_case_no IF NOT EXISTS FOR (n:CriminalCase) ON (n.case_no);
@@ -21,6 +23,8 @@ CREATE INDEX medium_medium_id IF NOT EXISTS FOR (n:Medium) ON (n.medium_id);
 CREATE INDEX mortgageregistration_reg_no IF NOT EXISTS FOR (n:MortgageRegistration) ON (n.reg_no);
 CREATE INDEX nonprosecution_decision_no IF NOT EXISTS FOR (n:NonProsecution) ON (n.decision_no);
 CREATE INDEX person_id_number IF NOT EXISTS FOR (n:Person) ON (n.id_number);
+CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX person_employee_no IF NOT EXISTS FOR (n:Person) ON (n.employee_no);
 CREATE INDEX phone_number IF NOT EXISTS FOR (n:Phone) ON (n.number);
 CREATE INDEX property_cert_no IF NOT EXISTS FOR (n:Property) ON (n.cert_no);
 CREATE INDEX source_source_id IF NOT EXISTS FOR (n:Source) ON (n.source_id);

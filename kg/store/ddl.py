@@ -6,14 +6,21 @@
 
 from __future__ import annotations
 
-from kg.model import ENTITY_LABEL, Model, load_model
+from kg.model import ENTITY_LABEL, Model, NodeType, load_model
+
+#: non-key properties that patterns and search look up by value
+LOOKUP_PROPERTIES = ("name", "name_normalised", "employee_no")
+
+
+def _indexed(nt: NodeType) -> list[str]:
+    return list(nt.key) + [p for p in LOOKUP_PROPERTIES if p in nt.properties and p not in nt.key]
 
 
 def neo4j_ddl(model: Model) -> list[str]:
-    """Uniqueness on ``Entity.uid`` and on each relationship type's ``rid``; range indexes on keys."""
+    """Uniqueness on ``Entity.uid`` and on each relationship type's ``rid``; range indexes on keys and names."""
     out = [f"CREATE CONSTRAINT entity_uid IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.uid IS UNIQUE"]
     for label, nt in sorted(model.nodes.items()):
-        for k in nt.key:
+        for k in _indexed(nt):
             out.append(f"CREATE INDEX {label.lower()}_{k} IF NOT EXISTS FOR (n:{label}) ON (n.{k})")
     for rt in sorted(model.relationships):
         out.append(f"CREATE CONSTRAINT {rt.lower()}_rid IF NOT EXISTS FOR ()-[r:{rt}]-() REQUIRE r.rid IS UNIQUE")
@@ -24,7 +31,7 @@ def falkordb_ddl(model: Model) -> list[str]:
     """Exact-match indexes (uid, keys, rid) and unique constraints (``{g}`` = graph name)."""
     out = [f"CREATE INDEX FOR (n:{ENTITY_LABEL}) ON (n.uid)"]
     for label, nt in sorted(model.nodes.items()):
-        for k in nt.key:
+        for k in _indexed(nt):
             out.append(f"CREATE INDEX FOR (n:{label}) ON (n.{k})")
     for rt in sorted(model.relationships):
         out.append(f"CREATE INDEX FOR ()-[r:{rt}]-() ON (r.rid)")
