@@ -1,0 +1,79 @@
+"""Ground truth for the generic patterns (cypher/generic) on the demo scenario (seed 1).
+
+Nothing in cypher/generic is tuned here. Findings at default parameters (both backends):
+
+* ``generic.circular_transfer``: the planted cycles have 5 and 6 accounts; the pattern
+  only enumerates 3- and 4-account cycles, so no parameter makes it find them (recall 0,
+  no clue at all). Asserted as measured; a 5-6 hop variant is needed.
+* ``generic.fan_in`` / ``generic.fan_out``: recall 1, precision 1, the payroll look-alike
+  of fan-out (hard negative) untouched, at default parameters.
+* ``generic.fast_in_fast_out``: recall 1 at defaults, but precision 8/11: the 5- and
+  6-account cycles (another model's rings) also pass money through within the default
+  two hours (48-65 minutes per hop). With ``max_gap_ms`` = 40 minutes (the pass-through
+  rings' documented speed) precision is 1.
+* ``generic.shared_identifier``: recall 1 at defaults, precision 2/10: the other clues
+  are genuine shared phones/addresses planted for other models (shell-borrower clusters,
+  circular invoicing) and two co-working addresses (众创空间) used by 7 parties. With
+  ``min_parties`` = 8 precision is 1 (the planted identifiers have 9 parties each).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kg.groundtruth import score
+from tests.patterns.test_models_linkage_medical import DemoRun, all_runs, demo_run, run_key
+
+#: (pattern id, parameters, anchor roles); the same pattern may be run with several settings
+GENERIC_RUNS: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("generic.circular_transfer", {}, ["cycle_account"]),
+    ("generic.fan_in", {}, ["hub"]),
+    ("generic.fan_out", {}, ["hub"]),
+    ("generic.fast_in_fast_out", {}, ["pass_through"]),
+    ("generic.fast_in_fast_out", {"max_gap_ms": 2_400_000}, ["pass_through"]),
+    ("generic.shared_identifier", {}, ["shared_phone", "shared_address"]),
+    ("generic.shared_identifier", {"min_parties": 8}, ["shared_phone", "shared_address"]),
+]
+
+#: (recall, precision) floors per run; the issue's targets (0.98, 0.90) where reachable
+FLOORS: dict[str, tuple[float, float]] = {
+    run_key("generic.circular_transfer", {}): (0.0, 0.0),  # 5-6 account cycles: out of the pattern's reach
+    run_key("generic.fan_in", {}): (0.98, 0.90),
+    run_key("generic.fan_out", {}): (0.98, 0.90),
+    run_key("generic.fast_in_fast_out", {}): (0.98, 0.70),
+    run_key("generic.fast_in_fast_out", {"max_gap_ms": 2_400_000}): (0.98, 0.90),
+    run_key("generic.shared_identifier", {}): (0.98, 0.20),
+    run_key("generic.shared_identifier", {"min_parties": 8}): (0.98, 0.90),
+}
+
+
+@pytest.fixture(scope="module")
+def demo(neo4j_url: str) -> DemoRun:
+    return demo_run(neo4j_url, all_runs())
+
+
+@pytest.mark.parametrize("pattern_id,params,roles", GENERIC_RUNS,
+                         ids=[run_key(p, q) for p, q, _ in GENERIC_RUNS])
+def test_generic_pattern_against_ground_truth(demo: DemoRun, pattern_id: str, params: dict[str, Any],
+                                              roles: list[str]) -> None:
+    key = run_key(pattern_id, params)
+    min_recall, min_precision = FLOORS[key]
+    for backend in ("falkordb", "neo4j"):
+        sc = score(pattern_id, demo.members[backend][key], demo.rings, demo.hard_negatives, roles)
+        assert sc.rings == 2
+        assert sc.recall >= min_recall, (backend, sc.as_dict())
+        assert sc.precision >= min_precision, (backend, sc.as_dict())
+        assert sc.hard_negative_hits == [], (backend, sc.as_dict())
+    assert sorted(demo.members["falkordb"][key]) == sorted(demo.members["neo4j"][key])
+
+
+def test_circular_transfer_misses_the_long_planted_cycles(demo: DemoRun) -> None:
+    """Documents the gap: the planted cycles are longer than the pattern's 3-4 hops."""
+    cycles = [r for r in demo.rings if r.model == "generic.circular_transfer"]
+    assert all(len(r.uids(["cycle_account"])) >= 5 for r in cycles)
+    key = run_key("generic.circular_transfer", {})
+    sc = score("generic.circular_transfer", demo.members["falkordb"][key], demo.rings, demo.hard_negatives,
+               ["cycle_account"])
+    assert sc.recall == 0.0 and sc.clues == 0
