@@ -1,1 +1,1 @@
-"""The FastAPI query service (arrives with the query-service issue)."""
+"""The FastAPI query service: ``create_app()`` in :mod:`api.app` (see ``api/README.md``)."""
