@@ -242,11 +242,13 @@ def synth(scale: str = typer.Option("demo", help="tiny, demo or bench"), seed: i
 
 
 def _register_subcommands() -> None:
+    from kg.cli_api import register as register_api
     from kg.cli_bundle import register as register_bundle
     from kg.cli_patterns import register as register_patterns
 
     register_patterns(app)
     register_bundle(app)
+    register_api(app)
 
 
 _register_subcommands()

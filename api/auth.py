@@ -1,0 +1,121 @@
+"""API keys (stored hashed), roles and per-principal rate limits.
+
+A key reads ``kg_<key id>_<secret>``; the keys file (``<data_dir>/keys.json``) keeps the
+key id, role, creation time and the SHA-256 of the whole key, never the key itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.errors import Forbidden, RateLimited, Unauthenticated
+from kg.errors import DataError
+
+ROLES: dict[str, int] = {"viewer": 1, "analyst": 2, "admin": 3}
+KEYS_FILE = "keys.json"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key id (the audit's principal id) and role."""
+
+    id: str
+    role: str
+
+    def require(self, role: str) -> None:
+        """Raise :class:`Forbidden` unless this principal has at least ``role``."""
+        if ROLES.get(self.role, 0) < ROLES[role]:
+            raise Forbidden("role does not allow this route", required_role=role)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyStore:
+    """The hashed API keys in ``<data_dir>/keys.json``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ks = KeyStore(Path(tempfile.mkdtemp()))
+    >>> key = ks.create("viewer")
+    >>> ks.authenticate(key).role
+    'viewer'
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / KEYS_FILE
+        self._lock = threading.Lock()
+        self._cache: dict[str, dict[str, str]] | None = None
+        self._mtime = 0.0
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return {}
+        if self._cache is None or mtime != self._mtime:
+            self._cache = {k["id"]: k for k in json.loads(self.path.read_text("utf-8")).get("keys", [])}
+            self._mtime = mtime
+        return self._cache
+
+    def create(self, role: str, note: str = "") -> str:
+        """Create a key for ``role``; return it (the only time it is shown)."""
+        if role not in ROLES:
+            raise DataError("unknown role", allowed=sorted(ROLES))
+        kid = secrets.token_hex(6)
+        key = f"kg_{kid}_{secrets.token_urlsafe(32)}"
+        with self._lock:
+            keys = dict(self._load())
+            keys[kid] = {"id": kid, "role": role, "sha256": _hash(key), "note": note[:100],
+                         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"keys": list(keys.values())}, indent=1), "utf-8")
+            os.chmod(tmp, 0o600)
+            tmp.replace(self.path)
+            self._cache = None
+        return key
+
+    def authenticate(self, key: str | None) -> Principal:
+        """The principal of ``key``; :class:`Unauthenticated` if missing or unknown."""
+        if not key:
+            raise Unauthenticated("missing bearer token")
+        parts = key.split("_")
+        if len(parts) < 3 or parts[0] != "kg":
+            raise Unauthenticated("invalid token")
+        rec = self._load().get(parts[1])
+        if rec is None or not hmac.compare_digest(rec["sha256"], _hash(key)):
+            raise Unauthenticated("invalid token")
+        return Principal(rec["id"], rec["role"])
+
+
+class RateLimiter:
+    """A token bucket per principal: ``rate_per_minute`` with bursts up to ``burst``."""
+
+    def __init__(self, rate_per_minute: int, burst: int) -> None:
+        self.rate = rate_per_minute / 60.0
+        self.burst = float(max(1, burst))
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, principal_id: str) -> None:
+        """Take one token or raise :class:`RateLimited`."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(principal_id, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1.0:
+                self._buckets[principal_id] = (tokens, now)
+                raise RateLimited("rate limit exceeded", retry_after=max(1, int((1 - tokens) / self.rate) + 1))
+            self._buckets[principal_id] = (tokens - 1.0, now)
