@@ -582,6 +582,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-size", type=int, default=5000, help="rows per chunk / checkpoint (default 5000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--list-mappings", action="store_true", help="list the record mappings and exit")
+    p.add_argument("--resolve", action="store_true",
+                   help="run entity resolution (kg.resolve) after loading; thresholds from KG_RESOLVE_*")
+    p.add_argument("--resolve-log", default=None, help="judgement log (default: KG_RESOLVE_LOG)")
     return p
 
 
@@ -602,10 +605,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary = ingest(store, args.paths, dataset=args.dataset, checkpoint_dir=args.checkpoint_dir,
                              quarantine_file=args.quarantine, progress=not args.no_progress,
                              source_type=args.source_type, chunk_size=args.chunk_size)
+            out = summary.as_dict()
+            if args.resolve:
+                from kg.resolve.matching import MatchSettings
+                from kg.resolve.resolver import resolve
+                from kg.settings import get_settings
+
+                out["resolution"] = resolve(store, args.resolve_log or get_settings().resolve_log,
+                                            settings=MatchSettings.from_settings()).as_dict()
     except KGError as exc:
         print(f"[{exc.code}] {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -54,7 +54,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -768,31 +768,71 @@ def _sources_info(store: GraphStore, source_ids: Iterable[str]) -> dict[str, dic
     return out
 
 
-def _excerpt_csv(data: bytes, rows_wanted: set[int], red: _Redactor, delimiter: str
-                 ) -> tuple[bytes, dict[int, int]]:
-    """Header + cited rows (``_row`` column first); returns the excerpt and row -> excerpt line."""
+def _decode(data: bytes) -> str:
+    """Source text as the extractors read it: UTF-8 (with or without BOM), else GB18030."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _source_records(path: Path, data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
+    """Header, ``(row number, cells)`` and delimiter of a record source, numbered as the
+    record extractors number them: CSV and XLSX rows count data rows after the header,
+    blank ones skipped; JSON lines count physical lines (the cell is the line itself)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = ["" if c is None else str(c) for c in next(rows, ())]
+
+        def xlsx() -> Iterator[tuple[int, list[str]]]:
+            n = 0
+            try:
+                for rec in rows:
+                    if all(v is None or (isinstance(v, str) and not v.strip()) for v in rec):
+                        continue
+                    n += 1
+                    yield n, ["" if v is None else str(v) for v in rec]
+            finally:
+                wb.close()
+
+        return header, xlsx(), ","
+    text = _decode(data)
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        lines = ((i, [ln.rstrip("\r")]) for i, ln in enumerate(text.split("\n"), start=1) if ln.strip())
+        return ["json"], lines, "\t"
+    delimiter = _guess_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+
+    def delimited() -> Iterator[tuple[int, list[str]]]:
+        n = 0
+        for rec in reader:
+            if not rec or rec == [""]:
+                continue
+            n += 1
+            yield n, rec
+
+    return header, delimited(), delimiter
+
+
+def _excerpt_rows(path: Path, data: bytes, rows_wanted: set[int], red: _Redactor
+                  ) -> tuple[bytes, dict[int, int]]:
+    """Header + cited rows as UTF-8 CSV in the source's delimiter (``_row`` column first),
+    whatever the source's format and encoding; returns the excerpt and row -> excerpt line."""
     out = io.StringIO()
     where: dict[int, int] = {}
     last = max(rows_wanted) if rows_wanted else 0
-    if b'"' not in data:  # fast path: one record per line, only cited lines decoded
-        lines = data.split(b"\n")
-        header = lines[0].rstrip(b"\r").decode("utf-8", errors="replace")
-        out.write("_row" + delimiter + header + "\n")
-        line_no = 2
-        for n in sorted(rows_wanted):
-            if n < len(lines):
-                cells = lines[n].rstrip(b"\r").decode("utf-8", errors="replace").split(delimiter)
-                out.write(str(n) + delimiter + delimiter.join(red.cell(c) for c in cells) + "\n")
-                where[n] = line_no
-                line_no += 1
-        return out.getvalue().encode("utf-8"), where
-    text = data.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header, records, delimiter = _source_records(path, data)
     w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    header_row = next(reader, [])
-    w.writerow(["_row", *header_row])
+    w.writerow(["_row", *header])
     line_no = 2
-    for n, rec in enumerate(reader, start=1):
+    for n, rec in records:
         if n > last:
             break
         if n in rows_wanted:
@@ -803,7 +843,7 @@ def _excerpt_csv(data: bytes, rows_wanted: set[int], red: _Redactor, delimiter: 
 
 
 def _excerpt_text(data: bytes, spans: set[tuple[int, int]], red: _Redactor) -> tuple[bytes, dict[tuple[int, int], int]]:
-    text = data.decode("utf-8", errors="replace")
+    text = _decode(data)
     out = []
     where: dict[tuple[int, int], int] = {}
     for i, (a, b) in enumerate(sorted(spans), start=1):
@@ -955,8 +995,7 @@ def build_bundle(store: GraphStore, selection: Selection, *, policy: ExportPolic
                 rows_w = {lc["row"] for lc in (_locator(x) for x in cited[sid]) if "row" in lc}
                 spans = {tuple(lc["span"]) for lc in (_locator(x) for x in cited[sid]) if "span" in lc}
                 if rows_w:
-                    first = data[:4096].decode("utf-8", errors="replace").split("\n", 1)[0]
-                    ex, where = _excerpt_csv(data, rows_w, red, _guess_delimiter(first))
+                    ex, where = _excerpt_rows(path, data, rows_w, red)
                     name = _unique(_source_name(sid, False) + ("" if sid.endswith(".csv") else ".csv"), files)
                     files[name] = ex
                     entry["file"] = name

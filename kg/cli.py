@@ -81,6 +81,9 @@ def demo(store: str | None = StoreOpt,
     console.print(f"graph: {g['nodes']} nodes, {g['relationships']} relationships; "
                   f"ingested {ing.get('records_read')} records and {ing.get('documents')} documents, "
                   f"quarantined {ing.get('quarantined')}")
+    res = summary["resolution"]
+    console.print(f"entity resolution: {res['same_as']} SAME_AS and {res['not_same_as']} NOT_SAME_AS judgements, "
+                  f"{res['merged_nodes']} nodes in {res['clusters']} clusters")
     top = summary["top_clue"]
     if top:
         console.print(f"top clue: {top['rule_id']} score {top['score']}: {top['explanation_zh']}", highlight=False)
@@ -207,16 +210,21 @@ def schema_ddl(backend: str = typer.Option("neo4j", help="neo4j or falkordb")) -
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def ingest(ctx: typer.Context) -> None:
-    """Ingest agency records (CSV/XLSX/JSONL) and documents into the store, with quarantine and resume.
+    """Ingest agency records (CSV/XLSX/JSONL) and documents, then resolve entities (--no-resolve to skip).
 
     Arguments are those of ``python -m extractors.ingest`` (``PATH... --store URL --dataset NAME
-    --checkpoint-dir D --quarantine F --type MAPPING``); ``kg ingest --help-ingest`` lists them.
+    --checkpoint-dir D --quarantine F --type MAPPING --resolve-log F``); ``kg ingest --help-ingest``
+    lists them.
     """
     from extractors.ingest import main as ingest_main
 
     args = list(ctx.args)
     if "--help-ingest" in args:
         args = ["--help"]
+    elif "--no-resolve" in args:
+        args.remove("--no-resolve")
+    elif "--resolve" not in args:
+        args.append("--resolve")  # kg ingest resolves entities unless told not to
     raise typer.Exit(ingest_main(args))
 
 
@@ -245,10 +253,12 @@ def _register_subcommands() -> None:
     from kg.cli_api import register as register_api
     from kg.cli_bundle import register as register_bundle
     from kg.cli_patterns import register as register_patterns
+    from kg.cli_resolve import register as register_resolve
 
     register_patterns(app)
     register_bundle(app)
     register_api(app)
+    register_resolve(app)
 
 
 _register_subcommands()

@@ -3,7 +3,8 @@
 1. generate the ``demo`` scenario (agency records, case documents, planted rings and
    ground truth) with :func:`kg.synth.generate`;
 2. ingest records and documents into the store (extraction, identifier merges,
-   quarantine) with :func:`extractors.ingest.ingest`;
+   quarantine) with :func:`extractors.ingest.ingest`, then resolve entities
+   (:func:`kg.resolve.resolver.resolve`, judgements in ``judgements.jsonl``);
 3. run every pattern of the library that needs no parameter without a default;
 4. rank the clues per pattern and check them against the planted rings;
 5. freeze the top clue as a signed evidence bundle (with its offline graph view).
@@ -64,7 +65,14 @@ def run_demo(store: GraphStore, out_dir: str | Path, *, seed: int = 1, scale: st
     quarantine.unlink(missing_ok=True)
     summary_ingest = ingest(store, [scenario], dataset="demo", quarantine_file=quarantine,
                             checkpoint_dir=out / "checkpoints", progress=False)
-    ing = jsonable(summary_ingest.as_dict() if hasattr(summary_ingest, "as_dict") else summary_ingest)
+    ing = jsonable(summary_ingest.as_dict())
+    say("resolving entities")
+    from kg.resolve.matching import MatchSettings
+    from kg.resolve.resolver import resolve
+
+    judgements = out / "judgements.jsonl"
+    judgements.unlink(missing_ok=True)
+    resolution = resolve(store, judgements, settings=MatchSettings.from_settings()).as_dict()
     if finbench:
         from kg.datasets import finbench_dir, load_mapped_dataset
 
@@ -116,13 +124,14 @@ def run_demo(store: GraphStore, out_dir: str | Path, *, seed: int = 1, scale: st
         "tool": f"cluegraph {__version__}", "backend": store.server_version(), "scale": scale, "seed": seed,
         "generated": {"rings": gen.get("rings_total"), "hard_negatives": gen.get("hard_negatives"),
                       "documents": gen.get("documents")},
-        "ingest": ing, "graph": store.count(), "patterns": per_pattern, "patterns_needing_parameters": skipped,
+        "ingest": ing, "resolution": resolution, "graph": store.count(), "patterns": per_pattern, "patterns_needing_parameters": skipped,
         "clues": len(all_clues), "top_clue": jsonable(top.as_dict()) if top else None,
         "top_clue_rings": matches.get(top.id, []) if top else [],
         "outputs": {"scenario": str(scenario), "clues": str(out / "clues.jsonl"),
                     "bundle": str(bundle_path) if bundle_path else None,
                     "view": str(view_path) if view_path else None,
-                    "quarantine": str(quarantine) if quarantine.exists() else None},
+                    "quarantine": str(quarantine) if quarantine.exists() else None,
+                    "judgements": str(judgements)},
         "seconds": {k: round(v, 2) for k, v in {**timings, "total": time.perf_counter() - t0}.items()},
     }
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True),
@@ -130,11 +139,25 @@ def run_demo(store: GraphStore, out_dir: str | Path, *, seed: int = 1, scale: st
     return summary
 
 
-def _top_clue(clues: list[Clue], matches: dict[str, list[str]]) -> Clue | None:
-    """The clue to bundle: the best-scored clue of a supervision model (not a generic
-    money pattern), preferring one that matches a planted ring; else the best clue."""
-    def key(c: Clue) -> tuple[bool, bool, float, str]:
-        family = c.rule_id.split(".", 1)[0]
-        return (family not in ("generic", "finbench"), bool(matches.get(c.id)), float(c.score or 0), c.id)
+FLAGSHIP = "loans.broker_insider_ring"
 
-    return max(clues, key=key) if clues else None
+
+def _top_clue(clues: list[Clue], matches: dict[str, list[str]]) -> Clue | None:
+    """The clue to bundle. Scores are comparable only within one pattern, so: the best
+    clue of the flagship model (black intermediary + bank insider) if it found one, else
+    the best clue of the first supervision model (not a generic money pattern or a
+    FinBench read) that matches a planted ring, else the best clue overall."""
+    if not clues:
+        return None
+
+    def best(cs: list[Clue]) -> Clue:
+        return max(cs, key=lambda c: (float(c.score or 0), c.id))
+
+    flagship = [c for c in clues if c.rule_id == FLAGSHIP]
+    if flagship:
+        return best(flagship)
+    supervision = sorted({c.rule_id for c in clues if c.rule_id.split(".", 1)[0] not in ("generic", "finbench")
+                          and matches.get(c.id)})
+    if supervision:
+        return best([c for c in clues if c.rule_id == supervision[0]])
+    return best(clues)

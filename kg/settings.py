@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     batch_size: int = 5000
     falkordb_graph: str = "cluegraph"
     falkordb_start_timeout_s: float = 20.0
+    # entity resolution (kg/resolve): see kg.resolve.matching.MatchSettings
+    resolve_match_threshold: float = 3.0
+    resolve_review_threshold: float = 2.0
+    resolve_max_block: int = 60
+    resolve_name_similarity: float = 80.0
+    resolve_ambiguity_margin: float = 1.0
+    resolve_name_unique: bool = True
+    resolve_log: str = "./.cluegraph/judgements.jsonl"
 
     def check(self) -> Settings:
         """Refuse development secrets outside ``env=dev``/``test``."""

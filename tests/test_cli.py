@@ -33,6 +33,16 @@ def test_main_job_runs_on_the_embedded_default(tmp_path: Path) -> None:
     from kg.bundle import verify_bundle
 
     assert verify_bundle(out / "top_clue_bundle.zip").ok
+    import zipfile
+
+    with zipfile.ZipFile(out / "top_clue_bundle.zip") as z:
+        excerpts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("sources/")}
+    # cited rows of XLSX, GBK CSV and JSON-lines sources come out as readable UTF-8 excerpts
+    assert any(".xlsx" in n for n in excerpts)
+    for name, text in excerpts.items():
+        lines = text.splitlines()
+        assert lines[0].startswith("_row") or name.endswith(".txt"), name
+        assert len(lines) >= 2 and "\ufffd" not in text, name
     html = (out / "top_clue_view.html").read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html
     # the server the job started was stopped at the end

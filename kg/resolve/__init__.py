@@ -1,5 +1,7 @@
 """Entity resolution: identifier validation and cleaning (:mod:`kg.resolve.identifiers`,
-:mod:`kg.resolve.clean`). Scored matching and judgements arrive with a later issue."""
+:mod:`kg.resolve.clean`), scored matching with explanations (:mod:`kg.resolve.matching`),
+judgements and canonical ids (:mod:`kg.resolve.judgements`) and the resolver over a store
+(:mod:`kg.resolve.resolver`: ``resolve``, ``review``, ``replay``, ``canonical_ids``)."""
 
 # Scored matching, judgements and the resolver (issue 5). Exported lazily: importing
 # ``kg.resolve.identifiers`` (as the extractors do) must not need rapidfuzz or a store.

@@ -1,0 +1,172 @@
+"""Feature and scoring cases of :mod:`kg.resolve.matching` (no store)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.resolve.judgements import Judgement, canonical_map, is_strong_uid
+from kg.resolve.matching import (
+    DEFAULT_SETTINGS,
+    Entity,
+    annotate,
+    bank_branch,
+    blocking_keys,
+    candidate_pairs,
+    company_core,
+    compare,
+    id_pattern_compatible,
+    is_masked,
+)
+
+ID_A = "110105197503214268"
+ID_B = "110106199701156316"
+P = frozenset({"Phone:13800138000"})
+
+
+def person(uid: str, name: str = "", **kw) -> Entity:
+    strong = uid.split(":", 1)[1] if is_strong_uid(uid) else None
+    return Entity(uid, "Person", name=name, strong=strong, **kw)
+
+
+def company(uid: str, name: str, **kw) -> Entity:
+    strong = uid.split(":", 1)[1] if is_strong_uid(uid) else None
+    return Entity(uid, "Company", name=name, strong=strong, **kw)
+
+
+CASES = [
+    # (a, b, expected features without annotate() (set), is_match after annotate())
+    # the name alone: only the "one strong holder of this name" heuristic (annotate) carries it
+    (person(f"Person:{ID_A}", "王璐怡"), person("Person:mention:f#row=1:x", "王璐怡"),
+     {"name_exact"}, True),
+    (person(f"Person:{ID_A}", "王璐怡", phones=P), person("Person:mention:f#row=1:x", "王璐怡", phones=P),
+     {"name_exact", "shared_phone"}, True),
+    (person(f"Person:{ID_A}", "王璐怡", phones=P), person("Person:mention:f#row=1:x", "王璐", phones=P),
+     {"name_similar", "shared_phone"}, False),
+    (person(f"Person:{ID_A}", "王璐怡", phones=P), person("Person:mention:f#row=1:x", "李强", phones=P),
+     {"name_conflict", "shared_phone"}, False),
+    # a dropped digit in the ID number plus the name
+    (person(f"Person:{ID_A}", "王璐怡"), person("Person:unverified:f#row=2:h", "王璐怡", id_number=ID_A[:-2] + ID_A[-1:]),
+     {"name_exact", "id_near"}, True),
+    # the same invalid number written twice
+    (person("Person:unverified:f#row=2:h", "沈文伟", id_number="11010919790117115"),
+     person("Person:unverified:g#row=9:h", "沈文伟", id_number="11010919790117115"),
+     {"name_exact", "id_equal_unverified"}, True),
+    # a different birth date vetoes a same-name pair
+    (person(f"Person:{ID_A}", "王璐怡", phones=P), person("Person:unverified:f#row=2:h", "王璐怡", phones=P,
+                                                         birth="1980-01-01"),
+     {"name_exact", "shared_phone", "birth_conflict"}, False),
+    # masked ID number fits
+    (person(f"Person:{ID_B}", "曾辉磊"), person("Person:doc:D9:id:110106XXXXXXXX6316", "", scope="D9", id_number="110106XXXXXXXX6316"),
+     {"id_pattern_match"}, True),  # annotate(): the only strong-keyed person that fits
+    (person(f"Person:{ID_B}", "曾辉磊"), person("Person:doc:D9:id:110106XXXXXXXX6317", "", scope="D9", id_number="110106XXXXXXXX6317"),
+     {"id_conflict"}, False),
+    # companies
+    (company("Company:91110101203052564F", "北京华鑫供应链管理有限公司"), company("Company:name:北京华鑫供应链管理有限责任公司",
+                                                                        "北京华鑫供应链管理有限责任公司"),
+     {"company_name_core", "company_name_exact"}, True),
+    (company("Company:91110101203052564F", "九州隆房地产经纪(北京)有限公司"), company("Company:name:北京九州隆房地产经纪有限公司",
+                                                                          "北京九州隆房地产经纪有限公司"),
+     {"company_name_core"}, True),
+    (company("Company:91110101203052564F", "北京华鑫供应链管理有限公司"), company("Company:name:北京华鑫供应链管理有限公司朝阳分公司",
+                                                                        "北京华鑫供应链管理有限公司朝阳分公司"),
+     {"branch_mismatch", "company_name_conflict"}, False),
+    (company("Company:name:北京佳业商贸有限公司", "北京佳业商贸有限公司"), company("Company:name:北京佳业丰商贸有限公司",
+                                                                       "北京佳业丰商贸有限公司"),
+     {"company_name_conflict"}, False),
+    (company("Company:name:上海华鑫供应链管理有限公司", "上海华鑫供应链管理有限公司"),
+     company("Company:name:北京华鑫供应链管理有限公司", "北京华鑫供应链管理有限公司"),
+     {"region_conflict", "company_name_core"}, False),
+    (company("Company:911101084888568728", "中国建设银行股份有限公司北京朝阳支行"), company("Company:name:建行北京朝阳支行",
+                                                                             "建行北京朝阳支行"),
+     {"bank_branch_equal"}, True),
+    (company("Company:name:中国建设银行股份有限公司北京朝阳支行", "中国建设银行股份有限公司北京朝阳支行"),
+     company("Company:name:中国建设银行股份有限公司北京海淀支行", "中国建设银行股份有限公司北京海淀支行"),
+     {"branch_mismatch"}, False),
+]
+
+
+@pytest.mark.parametrize("a,b,features,is_match", CASES)
+def test_features_and_scores(a: Entity, b: Entity, features: set[str], is_match: bool) -> None:
+    m = compare(a, b)
+    # unique names only come from annotate(); mark them explicitly here
+    names = {f.name for f in m.features} - {"name_unique", "company_name_ambiguous"}
+    assert names == features, m.reason()
+    m2 = compare(*annotate([a, b]))
+    assert m2.is_match == is_match, m2.reason()
+    assert m2.score == pytest.approx(sum(f.weight for f in m2.features))
+    # symmetric
+    assert compare(b, a).score == m.score
+
+
+def test_two_strong_keys_never_match() -> None:
+    m = compare(person(f"Person:{ID_A}", "王璐怡", phones=P), person(f"Person:{ID_B}", "王璐怡", phones=P))
+    assert m.veto == "strong_key_conflict" and not m.is_match
+
+
+def test_masked_names_scoped_to_their_document() -> None:
+    a = person("Person:doc:D1:张某", "张某", scope="D1")
+    b = person("Person:doc:D2:张某", "张某", scope="D2")
+    c = person(f"Person:{ID_A}", "张帅")
+    assert compare(a, b).veto == "masked_cross_document"
+    assert compare(a, c).veto == "masked_cross_document"
+    # and they do not even share a block across documents
+    assert not (blocking_keys(a) & blocking_keys(b))
+    # other evidence (a phone) lifts the veto but the name adds nothing
+    a2 = person("Person:doc:D1:张某", "张某", scope="D1", phones=P)
+    c2 = person(f"Person:{ID_A}", "张帅", phones=P)
+    m = compare(a2, c2)
+    assert not m.veto and {f.name for f in m.features} == {"shared_phone"} and not m.is_match
+    # a different surname is a conflict
+    assert "surname_conflict" in {f.name for f in compare(person("Person:doc:D1:李某", "李某", scope="D1"), c).features}
+
+
+def test_no_pinyin_folding() -> None:
+    m = compare(person(f"Person:{ID_A}", "张伟", phones=P), person("Person:mention:f#row=1:x", "章伟", phones=P))
+    assert "name_exact" not in {f.name for f in m.features}
+
+
+def test_helpers() -> None:
+    assert is_masked("王某某") and is_masked("李XX") and not is_masked("王璐怡")
+    assert id_pattern_compatible("110106XXXXXXXX6316", ID_B)
+    assert not id_pattern_compatible("XXXXXXXXXXXXXXXXXX", ID_B)
+    assert bank_branch("中国工商银行股份有限公司北京石景山学院支行") == ("中国工商银行", "石景山学院支行")
+    assert bank_branch("北京华鑫供应链管理有限公司") is None
+    assert company_core("北京华鑫供应链管理有限责任公司") == ("华鑫供应链管理", "北京", "")
+
+
+def test_blocking_is_linear_and_skips_hubs() -> None:
+    hub = frozenset({"Phone:01000000000"})
+    ents = [person(f"Person:mention:f#row={i}:x", f"人{i:04d}", phones=hub) for i in range(500)]
+    pairs, stats = candidate_pairs(ents, max_block=DEFAULT_SETTINGS.max_block)
+    assert pairs == [] and stats["blocks_skipped"] == 1
+
+
+def test_name_unique_annotation() -> None:
+    a = person(f"Person:{ID_A}", "杨欢")
+    b = person("Person:employee:CCB000005", "杨欢")
+    assert not compare(a, b).is_match
+    a2, b2 = annotate([a, b])
+    assert compare(a2, b2).is_match
+    # two strong holders of the name: no uniqueness
+    c = person(f"Person:{ID_B}", "杨欢")
+    a3, b3, _ = annotate([a, b, c])
+    assert not compare(a3, b3).is_match
+
+
+def test_canonical_map_rules() -> None:
+    s1, s2 = f"Person:{ID_A}", f"Person:{ID_B}"
+    w = "Person:mention:f#row=1:x"
+    j1 = Judgement.make("SAME_AS", s1, w, 4.0, "r", at="2024-01-01T00:00:00+00:00")
+    j2 = Judgement.make("SAME_AS", s2, w, 3.5, "r", at="2024-01-01T00:00:00+00:00")
+    # a weak node never bridges two strong keys: the higher score wins
+    m = canonical_map([j1, j2])
+    assert m[w] == s1 and s2 not in m
+    # a reviewer's NOT_SAME_AS beats the automatic SAME_AS whatever the order
+    r = Judgement.make("NOT_SAME_AS", s1, w, None, "review", author="li", reason="no",
+                       at="2023-01-01T00:00:00+00:00")
+    m2 = canonical_map([r, j1, j2])
+    assert m2[w] == s2
+    # order of the log does not matter for automatic judgements
+    assert canonical_map([j2, j1]) == m
+    # ids are deterministic for automatic judgements
+    assert Judgement.make("SAME_AS", w, s1, 4.0, "r").id == j1.id
