@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -18,6 +19,7 @@ from rich.table import Table
 from kg.errors import KGError
 
 console = Console()
+err_console = Console(stderr=True)
 err = Console(stderr=True)
 
 FORMATS = ("table", "json", "csv")
@@ -115,11 +117,35 @@ def register(app: typer.Typer) -> None:
         if query:
             console.print(p.query, highlight=False, markup=False, soft_wrap=True)
 
+    @app.command("clues")
+    def clues_cmd(rule: str | None = typer.Option(None, "--rule", help="Only clues of this pattern id."),
+                  status: str | None = typer.Option(None, "--status", help="new, confirmed or dismissed."),
+                  min_score: float | None = typer.Option(None, "--min-score"),
+                  fmt: str = typer.Option("table", "--format", help="table or json"),
+                  directory: Path | None = typer.Option(None, "--dir", help="Clue repository (default KG_CLUES_DIR).")
+                  ) -> None:
+        """List stored clues (from `kg run --save` and the API), best score first, with their review status."""
+        from kg.clues import ClueRepo
+        from kg.settings import get_settings
+
+        repo = ClueRepo(directory or Path(get_settings().clues_dir))
+        rows = repo.list(rule, status, min_score)
+        if fmt == "json":
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True, default=str))
+            return
+        t = Table(title=f"{len(rows)} stored clues")
+        for col in ("clue", "pattern", "score", "status", "explanation"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(r["id"], r["rule_id"], f"{r['score']:g}", r["status"], r["explanation_zh"])
+        console.print(t)
+
     @app.command("run")
     def run(pattern_id: str = typer.Argument(..., help="Pattern id, e.g. generic.fan_in."),
             param: list[str] = typer.Option([], "--param", "-p", help="Parameter k=v (repeatable)."),
             fmt: str = typer.Option("table", "--format", help="table, json or csv"),
             limit: int | None = typer.Option(None, "--limit", help="Show at most this many clues."),
+            save: bool = typer.Option(False, "--save", help="Keep the clues in the clue repository (kg clues)."),
             store: str | None = typer.Option(None, "--store", help="Store URL (default: KG_STORE_URL).")) -> None:
         """Run a pattern on the store and print its clues, best first."""
         from kg.patterns import default_library
@@ -132,6 +158,15 @@ def register(app: typer.Typer) -> None:
             params = p.bind(parse_params(param))
             with open_store(store) as st:
                 clues = p.run(st, params)
+            if save:
+                import secrets
+
+                from kg.clues import ClueRepo
+                from kg.settings import get_settings
+
+                new = ClueRepo(Path(get_settings().clues_dir)).add([c.as_dict() for c in clues],
+                                                                   run_id=f"cli-{secrets.token_hex(6)}")
+                err_console.print(f"saved {new} new clue(s) to {get_settings().clues_dir}")
         except KGError as exc:
             _fail(exc)
             return

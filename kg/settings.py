@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     batch_size: int = 5000
     falkordb_graph: str = "cluegraph"
     falkordb_start_timeout_s: float = 20.0
+    clues_dir: str = ".cluegraph/api"
     # entity resolution (kg/resolve): see kg.resolve.matching.MatchSettings
     resolve_match_threshold: float = 3.0
     resolve_review_threshold: float = 2.0

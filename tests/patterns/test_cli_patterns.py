@@ -82,3 +82,34 @@ def test_run_refuses_bad_parameters(store: GraphStore, store_url: str) -> None:
     assert res.exit_code != 0
     res = runner.invoke(app, ["run", "generic.transfer_trace", "--store", store_url])
     assert res.exit_code == 2 and "required" in res.output
+
+
+def test_run_save_and_clues_list_with_review_status(store: GraphStore, store_url: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.clues import ClueRepo
+    from kg.settings import get_settings
+
+    load_fixture(store, FIXTURES / "generic" / "transfer_trace.yaml")
+    monkeypatch.setenv("KG_CLUES_DIR", str(tmp_path / "clues"))
+    get_settings.cache_clear()
+    try:
+        app = _app()
+        args = ["run", "generic.transfer_trace", "--store", store_url, "-p", "account=acc:A", "--format", "json",
+                "--save"]
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+        ran = json.loads(res.stdout)
+        assert ran
+        again = runner.invoke(app, args)  # the same clues are not stored twice
+        assert again.exit_code == 0 and "saved 0 new" in again.stderr
+        repo = ClueRepo(tmp_path / "clues")
+        first = ran[0]["id"]
+        repo.review(first, "confirmed", "资金链路核实", "tester")
+        listed = runner.invoke(app, ["clues", "--format", "json"])
+        rows = json.loads(listed.stdout)
+        assert {r["id"] for r in rows} == {c["id"] for c in ran}
+        assert {r["id"]: r["status"] for r in rows}[first] == "confirmed"
+        only = json.loads(runner.invoke(app, ["clues", "--status", "confirmed", "--format", "json"]).stdout)
+        assert [r["id"] for r in only] == [first]
+    finally:
+        get_settings.cache_clear()
