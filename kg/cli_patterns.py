@@ -117,6 +117,19 @@ def register(app: typer.Typer) -> None:
         if query:
             console.print(p.query, highlight=False, markup=False, soft_wrap=True)
 
+    @patterns_app.command("doc")
+    def doc(out: Path | None = typer.Option(None, "--out", help="Write here (e.g. docs/patterns.md); else print.")
+            ) -> None:
+        """Render the pattern reference (docs/patterns.md) from the pattern headers."""
+        from kg.patterns_doc import render
+
+        text = render()
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8")
+            err_console.print(f"wrote {out}")
+
     @app.command("clues")
     def clues_cmd(rule: str | None = typer.Option(None, "--rule", help="Only clues of this pattern id."),
                   status: str | None = typer.Option(None, "--status", help="new, confirmed or dismissed."),

@@ -61,3 +61,13 @@ def test_read_only_query_command_refuses_writes(tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-m", "kg.cli", "query", "CREATE (n:Person {uid: 'x'})"],
                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert res.returncode == 2 and "data_error" in res.stderr
+
+
+def test_patterns_reference_is_generated_from_the_headers() -> None:
+    from kg.patterns import PatternLibrary
+    from kg.patterns_doc import render
+
+    committed = (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8")
+    assert committed == render(), "docs/patterns.md is stale: run `kg patterns doc --out docs/patterns.md`"
+    for p in PatternLibrary.load():
+        assert f"### `{p.id}` (v{p.version})" in committed
