@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from typing import Any, Mapping
+from typing import Any
 
+from kg.jsonable import plain  # noqa: F401 - re-exported for the routers
 from kg.model import Model
-from kg.store.base import Node, Path, Rel, Subgraph
-
-
-def plain(x: Any) -> Any:
-    """A JSON-friendly copy of a result value."""
-    if isinstance(x, Node):
-        return {"id": x.id, "labels": list(x.labels), "properties": plain(dict(x.properties))}
-    if isinstance(x, Rel):
-        return {"id": x.id, "type": x.type, "start": x.start, "end": x.end, "properties": plain(dict(x.properties))}
-    if isinstance(x, Path):
-        return {"nodes": [plain(n) for n in x.nodes], "rels": [plain(r) for r in x.rels]}
-    if isinstance(x, Mapping):
-        return {str(k): plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, set, frozenset)):
-        return [plain(v) for v in x]
-    if isinstance(x, (dt.date, dt.datetime)):
-        return x.isoformat()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, bytes):
-        return None
-    return x
+from kg.store.base import Node, Rel, Subgraph
 
 
 def node_json(n: Node, model: Model, provenance: bool = True) -> dict[str, Any]:

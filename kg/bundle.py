@@ -46,7 +46,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 import os
 import re
 import time
@@ -64,6 +63,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kg import __version__
 from kg.errors import KGError, NotFound, PatternError
+from kg.jsonable import plain
 from kg.model import ENTITY_LABEL, PV_PREFIX, Model, PropertyType, to_epoch_ms
 from kg.store.base import GraphStore, Node, Rel, Subgraph
 from kg.store.base import Path as GPath
@@ -398,25 +398,6 @@ def _scalar_text(v: Any) -> str:
 
 
 # -- plain values ---------------------------------------------------------------------------
-def plain(x: Any) -> Any:
-    """A JSON-friendly copy of a value (dates as ISO strings, non-finite floats as None)."""
-    if isinstance(x, Node):
-        return {"id": x.id, "labels": list(x.labels), "properties": plain(dict(x.properties))}
-    if isinstance(x, Rel):
-        return {"id": x.id, "type": x.type, "start": x.start, "end": x.end, "properties": plain(dict(x.properties))}
-    if isinstance(x, GPath):
-        return {"nodes": [plain(n) for n in x.nodes], "rels": [plain(r) for r in x.rels]}
-    if isinstance(x, Mapping):
-        return {str(k): plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, set, frozenset)):
-        return [plain(v) for v in x]
-    if isinstance(x, (dt.date, dt.datetime)):
-        return x.isoformat()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
 def _dumps(x: Any, *, compact: bool = False) -> bytes:
     if compact:  # the C encoder: indent would fall back to the pure-Python one
         return json.dumps(x, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -46,11 +46,9 @@ versioned table; a parameter refers to one with ``default_from: thresholds.<key>
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import hashlib
 import json
 import logging
-import math
 import operator
 import re
 import string
@@ -64,6 +62,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import yaml
 
 from kg.errors import NotFound, PatternError
+from kg.jsonable import plain as _plain
 from kg.model import DS, ENTITY_LABEL, NODE_ID, REL_ID, SRC, Model, encode_value, load_model
 from kg.store.base import GraphStore, Node, Path, Rel
 
@@ -381,25 +380,6 @@ def _eval_score(node: ast.AST, row: Mapping[str, Any]) -> float:
 
 
 # -- clues ----------------------------------------------------------------------------
-def _plain(x: Any) -> Any:
-    """A JSON-friendly copy of a result value."""
-    if isinstance(x, Node):
-        return {"id": x.id, "labels": list(x.labels), "properties": _plain(dict(x.properties))}
-    if isinstance(x, Rel):
-        return {"id": x.id, "type": x.type, "start": x.start, "end": x.end, "properties": _plain(dict(x.properties))}
-    if isinstance(x, Path):
-        return {"nodes": [_plain(n) for n in x.nodes], "rels": [_plain(r) for r in x.rels]}
-    if isinstance(x, Mapping):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    if isinstance(x, (dt.date, dt.datetime)):
-        return x.isoformat()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
 def clue_id(rule_id: str, version: int, members: Iterable[str]) -> str:
     """Stable id of a clue: hash of rule id, version and the sorted member uids.
 
