@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg import __version__
+from kg.cli_patterns import parse_json_params
 from kg.errors import KGError
 
 app = typer.Typer(help="cluegraph: graph investigations for legal-supervision models.", no_args_is_help=True,
@@ -29,19 +30,6 @@ def _open(url: str | None, **kw):  # noqa: ANN202
     from kg.store import open_store
 
     return open_store(url, **kw)
-
-
-def _parse_params(items: list[str]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for it in items:
-        if "=" not in it:
-            raise typer.BadParameter(f"expected k=v, got {it!r}")
-        k, v = it.split("=", 1)
-        try:
-            out[k] = json.loads(v)
-        except json.JSONDecodeError:
-            out[k] = v
-    return out
 
 
 @app.command()
@@ -117,7 +105,7 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
     from kg.jsonable import jsonable
 
     with _open(store) as st:
-        for row in st.query(cypher, _parse_params(param)):
+        for row in st.query(cypher, parse_json_params(param)):
             console.print(json.dumps(jsonable(row), ensure_ascii=False, sort_keys=True), soft_wrap=True)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from kg.cli_patterns import parse_json_params
 from kg.errors import KGError
 
 bundle_app = typer.Typer(help="Evidence bundles (证据包): export, verify, replay, show.", no_args_is_help=True)
@@ -25,19 +26,6 @@ err = Console(stderr=True, soft_wrap=True)
 def register(app: typer.Typer) -> None:
     """Add the ``bundle`` sub-commands to the main ``kg`` app."""
     app.add_typer(bundle_app, name="bundle")
-
-
-def _params(items: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for it in items:
-        if "=" not in it:
-            raise typer.BadParameter(f"expected k=v, got {it!r}")
-        k, v = it.split("=", 1)
-        try:
-            out[k] = json.loads(v)
-        except json.JSONDecodeError:
-            out[k] = v
-    return out
 
 
 def _fail(exc: KGError) -> None:
@@ -80,14 +68,14 @@ def export(out: Path = typer.Argument(..., help="The bundle to write (.zip)."),
         at = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00")) if created_at else None
         with _open(store) as st:
             if pattern:
-                sel = B.select_clue(st, pattern_id=pattern, clue_id=clue, params=_params(param))
+                sel = B.select_clue(st, pattern_id=pattern, clue_id=clue, params=parse_json_params(param))
             elif entity:
                 sel = B.select_entities(st, entity, depth, max_degree=max_degree, limit=limit)
             else:
                 assert query_file is not None
                 qname, qtext, defaults = B.read_saved_query(query_file.read_text(encoding="utf-8"),
                                                             query_file.stem)
-                sel = B.select_query(st, qtext, {**defaults, **_params(param)}, name=qname)
+                sel = B.select_query(st, qtext, {**defaults, **parse_json_params(param)}, name=qname)
             res = B.write_bundle(st, sel, out, policy=policy, created_by=created_by, created_at=at)
     except KGError as exc:
         _fail(exc)
@@ -139,7 +127,7 @@ def replay_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False),
 
     try:
         with _open(store) as st:
-            rep = replay(path, st, entities=entity or None, params=_params(param) if param else None)
+            rep = replay(path, st, entities=entity or None, params=parse_json_params(param) if param else None)
     except KGError as exc:
         _fail(exc)
         return

@@ -47,6 +47,21 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return out
 
 
+def parse_json_params(items: list[str]) -> dict[str, Any]:
+    """``["k=v", ...]`` -> a dict whose values are parsed as JSON where they are JSON.
+
+    >>> parse_json_params(["depth=2", "name=张某", "ids=[1, 2]"])
+    {'depth': 2, 'name': '张某', 'ids': [1, 2]}
+    """
+    out: dict[str, Any] = {}
+    for k, v in parse_params(items).items():
+        try:
+            out[k] = json.loads(v)
+        except json.JSONDecodeError:
+            out[k] = v
+    return out
+
+
 def _cell(v: Any) -> str:
     from kg.patterns import _plain
 
