@@ -436,10 +436,12 @@ class GraphStore(ABC):
 
         Hubs (nodes with more than ``max_degree`` relationships) are included but not
         expanded further; at most ``limit`` nodes are returned. Deterministic: neighbours
-        are taken in uid order.
+        are taken in uid order. Each layer is first read as light rows (uids, type, rid);
+        only the kept nodes and relationships are then fetched whole.
         """
-        g = Subgraph()
-        g.add(self.get_node(uid))
+        start = self.get_node(uid)
+        kept_nodes: set[str] = {uid}
+        kept_rels: dict[str, set[str]] = {}
         frontier = [uid]
         for _ in range(depth):
             deg = self.degree(frontier)
@@ -448,22 +450,34 @@ class GraphStore(ABC):
                 break
             rows = self._read(
                 f"UNWIND $uids AS u MATCH (a:{ENTITY_LABEL} {{uid: u}})-[r]-(b:{ENTITY_LABEL}) "
-                "RETURN r, b ORDER BY b.uid LIMIT $cap",
+                "RETURN type(r) AS t, r.rid AS rid, b.uid AS b ORDER BY b, t, rid LIMIT $cap",
                 {"uids": expand, "cap": limit * 4}, None)
             nxt: list[str] = []
             for row in rows:
                 b = row["b"]
-                if b.id not in g.nodes:
-                    if len(g.nodes) >= limit:
+                if b not in kept_nodes:
+                    if len(kept_nodes) >= limit:
                         continue
-                    g.add(b)
-                    nxt.append(b.id)
-                r = row["r"]
-                if r.start in g.nodes and r.end in g.nodes:
-                    g.add(r)
+                    kept_nodes.add(b)
+                    nxt.append(b)
+                if row["rid"] is not None and row["t"] in self.model.relationships:
+                    kept_rels.setdefault(row["t"], set()).add(row["rid"])
             frontier = nxt
             if not frontier:
                 break
+        g = Subgraph()
+        g.add(start)
+        others = sorted(kept_nodes - {uid})
+        for batch in chunked(others, 5000):
+            for row in self._read(f"UNWIND $uids AS u MATCH (n:{ENTITY_LABEL} {{uid: u}}) RETURN n",
+                                  {"uids": list(batch)}, None):
+                g.add(row["n"])
+        for rtype in sorted(kept_rels):
+            for row in self._read(f"UNWIND $rids AS x MATCH ()-[r:{rtype} {{rid: x}}]->() RETURN r",
+                                  {"rids": sorted(kept_rels[rtype])}, None):
+                r = row["r"]
+                if r.start in g.nodes and r.end in g.nodes:
+                    g.add(r)
         return g
 
     def subgraph(self, uids: Iterable[str], *, known: Subgraph | None = None) -> Subgraph:
