@@ -47,7 +47,7 @@ def member_uid(label: str, ident: str) -> str:
 
 
 def _read(path: Path, hard: bool) -> list[Instance]:
-    out = []
+    out: list[Instance] = []
     if not path.exists():
         return out
     for line in path.read_text(encoding="utf-8").splitlines():
