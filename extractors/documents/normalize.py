@@ -26,8 +26,8 @@ from typing import Any
 
 import cn2an
 from stdnum import luhn
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+
+from kg.resolve.identifiers import check_ric, check_uscc
 
 log = logging.getLogger(__name__)
 
@@ -177,34 +177,28 @@ def is_masked(number: str) -> bool:
 
 
 def validate_ric(number: str) -> dict[str, Any]:
-    """Validate an 18-character resident ID number with ``stdnum.cn.ric``.
+    """Validate an 18-character resident ID number (GB 11643: check digit, real birth
+    date, area code existing at the birth date) with :func:`kg.resolve.identifiers.check_ric`,
+    the one implementation the record extractors use too.
 
-    Returns a dict with ``valid`` and, when readable, ``birth_date`` (ISO) and ``gender``;
-    ``reason`` names the failed check (never the number itself).
+    Returns a dict with ``valid`` and, when valid, ``birth_date`` (ISO) and ``gender``
+    (``M``/``F``); ``reason`` names the failed check (never the number itself).
 
     Examples
     --------
     >>> validate_ric("11010519491231002X")["valid"]
     True
     """
-    out: dict[str, Any] = {"valid": False}
-    try:
-        num = ric.validate(number)
-        out["valid"] = True
-        out["birth_date"] = ric.get_birth_date(num).isoformat()
-        out["gender"] = "M" if int(num[16]) % 2 else "F"
-    except ValidationError as exc:
-        out["reason"] = type(exc).__name__
-    return out
+    chk = check_ric(number)
+    if not chk.valid:
+        return {"valid": False, "reason": chk.reason}
+    assert chk.birth_date is not None
+    return {"valid": True, "birth_date": chk.birth_date.isoformat(), "gender": "M" if chk.gender == "男" else "F"}
 
 
 def validate_uscc(number: str) -> bool:
-    """Check a unified social credit code (GB 32100) with ``stdnum.cn.uscc``."""
-    try:
-        uscc.validate(number)
-        return True
-    except ValidationError:
-        return False
+    """Check a unified social credit code (GB 32100): :func:`kg.resolve.identifiers.check_uscc`."""
+    return check_uscc(number).valid
 
 
 def validate_card(number: str) -> bool:
