@@ -220,6 +220,37 @@ def test_rows_of_one_key_in_one_call_apply_in_order(store: GraphStore) -> None:
     assert r.properties["kind"] == "k3" and r.sources == tuple(x["src"] for x in rels)
 
 
+def test_existing_keys_beyond_the_first_batch_are_merged_not_duplicated(store: GraphStore) -> None:
+    """A first load looks up only the first batch's keys; an existing key in a later batch
+    makes that CREATE batch fail whole on the uniqueness constraint and it is merged instead."""
+    store.upsert_nodes("Person", [person("Person:old", "旧", 1)], dataset=DS)
+    store.upsert_nodes("Person", [person("Person:j", "甲", 1)], dataset=DS)
+    store.upsert_relationships("RELATED_TO", [{"rid": "r-old", "start": "Person:old", "end": "Person:j",
+                                               "props": {"kind": "旧"}, "src": "unit/r.csv#row=1@test@1"}],
+                               dataset=DS)
+    store.batch_size = 3
+    try:
+        people = [person(f"Person:n{i}", f"新{i}", 10 + i) for i in range(7)]
+        people.insert(5, person("Person:old", "旧改", 2))  # in the second batch: the probe misses it
+        people.append(person("Person:n0", "新0改", 30))     # and a key repeated within the call
+        store.upsert_nodes("Person", people, dataset="second")
+        rels = [{"rid": f"r{i}", "start": "Person:j", "end": f"Person:n{i}", "props": {"kind": "新"},
+                 "src": f"unit/r.csv#row={10 + i}@test@1"} for i in range(7)]
+        rels.insert(4, {"rid": "r-old", "start": "Person:old", "end": "Person:j", "props": {"kind": "改"},
+                        "src": "unit/r.csv#row=2@test@1"})
+        store.upsert_relationships("RELATED_TO", rels, dataset="second")
+    finally:
+        store.batch_size = 5000
+    counts = store.count()
+    assert counts["labels"]["Person"] == 9 and counts["types"]["RELATED_TO"] == 8
+    old = store.get_node("Person:old")
+    assert old.properties["name"] == "旧改" and old.datasets == (DS, "second")
+    assert old.sources == ("unit/people.csv#row=1@test@1", "unit/people.csv#row=2@test@1")
+    assert store.get_node("Person:n0").properties["name"] == "新0改"
+    r = store.get_rel("r-old", "RELATED_TO")
+    assert r.properties["kind"] == "改" and r.sources == ("unit/r.csv#row=1@test@1", "unit/r.csv#row=2@test@1")
+
+
 @pytest.mark.parametrize("cypher, writes", [
     ("MATCH (n:Person) RETURN n.name AS name", False),
     ("MATCH (n:Person) WHERE n.uid = $u RETURN n", False),
