@@ -8,9 +8,19 @@ Loads the LDBC FinBench example graph (14,053 nodes, 118,005 edge rows) through 
   ``--batch`` rows (the store's normal path, validation and endpoint checks included).
 
 Both numbers come from the same run on the same machine, so read them as a ratio.
+
+CPU accounting, which a loaded machine disturbs far less than wall time: the client's
+CPU seconds (this process, all threads) and the server's (the FalkorDB ``redis-server``
+or the Neo4j JVM, read from ``/proc/<pid>/stat``) spent in the batched phase, as
+microseconds per relationship. And the **server-only ceiling**: the server creates
+50,000 relationships carrying the same provenance properties as the store writes
+(``rid``, ``_src`` list, ``_ds`` list, amount, timestamp) from ``UNWIND range(...)``,
+with no client work and no parameters at all; its relationships per server CPU-second
+bound what one writing transaction can reach on this machine whatever the client does.
 Figures go to ``bench/results/ingest.json`` and are printed as a Markdown table.
 
     python bench/ingest.py [--backends falkordb,neo4j] [--batch 10000] [--per-row 2000]
+                           [--neo4j-pid-file .neo4j-local/run/neo4j.pid]
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -46,7 +57,51 @@ def rows_of(fname: str, spec: dict, is_rel: bool) -> list[dict]:
     return out
 
 
-def bench_backend(url: str, batch: int, per_row: int, **kw: object) -> dict:
+_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) the server process has used, or None when unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TCK
+
+
+def client_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+SERVER_ONLY_N = 50_000
+#: the store's provenance-carrying relationship, made by the server alone
+SERVER_ONLY = ("MATCH (n:Entity) WITH n LIMIT 10000 WITH collect(n) AS ns UNWIND range(0, $n - 1) AS i "
+               "WITH ns[i % size(ns)] AS a, ns[(i * 7 + 3) % size(ns)] AS b, i "
+               "CREATE (a)-[:BENCH_SRV {rid: 'finbench/AccountTransferAccount.csv#' + toString(i), "
+               "_src: ['finbench/AccountTransferAccount.csv#row=' + toString(i) + '@finbench@1'], "
+               "_ds: ['bench'], amount: toFloat(i), ts: 1593398026538 + i}]->(b)")
+
+
+def server_only_ceiling(st, pid: int | None, repeat: int = 3) -> dict:
+    """Best of ``repeat`` server-side creations of SERVER_ONLY_N relationships."""
+    best_wall, best_cpu = 0.0, 0.0
+    for _ in range(repeat):
+        c0, t0 = server_cpu(pid), time.perf_counter()
+        st.execute(SERVER_ONLY, {"n": SERVER_ONLY_N})
+        wall = time.perf_counter() - t0
+        c1 = server_cpu(pid)
+        st.execute("MATCH ()-[r:BENCH_SRV]->() DELETE r")
+        best_wall = max(best_wall, SERVER_ONLY_N / wall)
+        if c0 is not None and c1 is not None and c1 > c0:
+            best_cpu = max(best_cpu, SERVER_ONLY_N / (c1 - c0))
+    return {"server_only_rels_per_s": round(best_wall),
+            "server_only_rels_per_server_cpu_s": round(best_cpu) if best_cpu else None}
+
+
+def bench_backend(url: str, batch: int, per_row: int, pid_of=lambda st: None, **kw: object) -> dict:
     mapping = load_model().mappings["finbench"]
     st = open_store(url, batch_size=batch, **kw)
     try:
@@ -66,11 +121,16 @@ def bench_backend(url: str, batch: int, per_row: int, **kw: object) -> dict:
         per_row_s = time.perf_counter() - t
         st.delete_dataset("perrow")
         # batched: everything
+        pid = pid_of(st)
+        c_client, c_server = client_cpu(), server_cpu(pid)
         t = time.perf_counter()
         n_rels = 0
         for f, s in mapping["relationships"].items():
             n_rels += st.upsert_relationships(s["type"], rel_rows[f], dataset="bench", on_error="skip").written
         rel_s = time.perf_counter() - t
+        client_us = (client_cpu() - c_client) / n_rels * 1e6
+        c_server_end = server_cpu(pid)
+        server_us = (c_server_end - c_server) / n_rels * 1e6 if c_server is not None and c_server_end else None
         # re-run: idempotent MERGE over existing data
         t = time.perf_counter()
         for f, s in mapping["relationships"].items():
@@ -88,7 +148,10 @@ def bench_backend(url: str, batch: int, per_row: int, **kw: object) -> dict:
             st.execute(qb, {"rows": bare[i:i + batch]})
         bare_s = time.perf_counter() - t
         st.execute("MATCH ()-[r:BENCH_BARE]->() DELETE r")
-        return {"backend": st.server_version(), "bare_create_rels_per_s": round(len(bare) / bare_s), "batch": batch, "nodes": n_nodes, "node_seconds": round(node_s, 3),
+        ceiling = server_only_ceiling(st, pid)
+        return {"client_cpu_us_per_rel": round(client_us, 1),
+                "server_cpu_us_per_rel": round(server_us, 1) if server_us is not None else None,
+                "load_avg_1m": round(os.getloadavg()[0], 2), **ceiling, "backend": st.server_version(), "bare_create_rels_per_s": round(len(bare) / bare_s), "batch": batch, "nodes": n_nodes, "node_seconds": round(node_s, 3),
                 "nodes_per_s": round(n_nodes / node_s), "relationships": n_rels, "rel_seconds": round(rel_s, 3),
                 "rels_per_s_batched": round(n_rels / rel_s), "rerun_rels_per_s": round(n_rels / rerun_s),
                 "per_row_sample": res.written, "rels_per_s_per_row": round(res.written / per_row_s),
@@ -103,15 +166,20 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=10000)
     ap.add_argument("--per-row", type=int, default=2000)
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_NEO4J_TEST_URL", "bolt://127.0.0.1:17687"))
+    ap.add_argument("--neo4j-pid-file", default=str(ROOT / ".neo4j-local" / "run" / "neo4j.pid"),
+                    help="pid file of the local Neo4j (for its CPU seconds); ignored when missing")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
     args = ap.parse_args()
     results = []
     for b in args.backends.split(","):
         if b == "falkordb":
             with tempfile.TemporaryDirectory() as d:
-                results.append(bench_backend(f"falkordb://{d}/g", args.batch, args.per_row))
+                results.append(bench_backend(f"falkordb://{d}/g", args.batch, args.per_row,
+                                             pid_of=lambda st: st.server.pid()))
         else:
-            results.append(bench_backend(args.neo4j_url, args.batch, args.per_row,
+            pid_file = Path(args.neo4j_pid_file)
+            pid = int(pid_file.read_text().strip()) if pid_file.is_file() else None
+            results.append(bench_backend(args.neo4j_url, args.batch, args.per_row, pid_of=lambda st, pid=pid: pid,
                                          password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")))
         print(json.dumps(results[-1]), flush=True)
     doc = {"bench": "ingest", "dataset": "LDBC FinBench example graph", "when": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -119,12 +187,14 @@ def main() -> None:
            "results": results}
     Path(args.out).write_text(json.dumps(doc, indent=1))
     print("\n| backend | batch | nodes/s | rels/s batched | rels/s re-run (MERGE existing) | rels/s one tx per row "
-          "| batched / per row | bare CREATE ceiling rels/s |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| batched / per row | bare CREATE ceiling rels/s | client CPU µs/rel | server CPU µs/rel "
+          "| server-only rels/s | server-only rels per server CPU-s | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['backend']} | {r['batch']} | {r['nodes_per_s']:,} | {r['rels_per_s_batched']:,} | "
               f"{r['rerun_rels_per_s']:,} | {r['rels_per_s_per_row']:,} | {r['batched_over_per_row']}x | "
-              f"{r['bare_create_rels_per_s']:,} |")
+              f"{r['bare_create_rels_per_s']:,} | {r['client_cpu_us_per_rel']} | {r['server_cpu_us_per_rel']} | "
+              f"{r['server_only_rels_per_s']:,} | {r['server_only_rels_per_server_cpu_s']} | {r['load_avg_1m']} |")
 
 
 if __name__ == "__main__":
