@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import redis
 from falkordb import FalkorDB
@@ -16,12 +16,43 @@ from falkordb.path import Path as FPath
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
 from kg.store.base import GraphStore, Node, Rel, split_props
-from kg.store.base import Path as KPath
 from kg.store.ddl import falkordb_ddl
 from kg.store.embedded import EmbeddedServer
+from kg.store.normalise import NODE, PATH, REL, ResultAdapter, normalise_rows
 
 log = logging.getLogger(__name__)
 _WRITE_OPS = re.compile(r"\b(Create|Merge|Update|Delete)\b")
+
+
+class _FalkorAdapter(ResultAdapter):
+    """How falkordb-py's Node, Edge and Path read (edge endpoints may be bare ids)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    def kind_of(self, v: Any) -> str | None:
+        return NODE if isinstance(v, FNode) else REL if isinstance(v, FEdge) else PATH if isinstance(v, FPath) else None
+
+    def node_ref(self, n: FNode) -> tuple[int, str | None]:
+        return int(n.id), n.properties.get("uid")
+
+    def rel_ends(self, r: FEdge) -> Iterator[tuple[int, FNode | None]]:
+        for end in (r.src_node, r.dest_node):
+            yield (int(end.id), end) if isinstance(end, FNode) else (int(end), None)
+
+    def path_parts(self, p: FPath) -> tuple[list[FNode], list[FEdge]]:
+        return p.nodes(), p.edges()
+
+    def to_node(self, n: FNode) -> Node:
+        labels = tuple(lab for lab in (n.labels or []) if lab != ENTITY_LABEL)
+        props, src, ds, pv = split_props(labels, n.properties, self.model)
+        return Node(str(n.properties.get("uid", f"_internal:{n.id}")), labels, props, src, ds, pv)
+
+    def to_rel(self, e: FEdge, uid_of: Mapping[Any, str]) -> Rel:
+        ends = [uid_of.get(key, f"_internal:{key}") for key, _ in self.rel_ends(e)]
+        props, src, ds, pv = split_props([e.relation], e.properties, self.model)
+        return Rel(str(e.properties.get("rid", f"_internal:{e.id}")), e.relation, ends[0], ends[1],
+                   props, src, ds, pv)
 
 
 class FalkorDBStore(GraphStore):
@@ -97,80 +128,11 @@ class FalkorDBStore(GraphStore):
 
     # -- normalisation ----------------------------------------------------------------
     def _normalise(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        uid_of: dict[int, str] = {}
-        missing: set[int] = set()
+        def lookup(ids: list[Any]) -> list[tuple[int, str]]:
+            res = self._g.ro_query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN i, n.uid", {"ids": ids})
+            return [(int(i), u) for i, u in res.result_set]
 
-        def scan(v: Any) -> None:
-            if isinstance(v, FNode):
-                if "uid" in v.properties:
-                    uid_of[v.id] = v.properties["uid"]
-            elif isinstance(v, FEdge):
-                for end in (v.src_node, v.dest_node):
-                    if isinstance(end, FNode):
-                        scan(end)
-            elif isinstance(v, FPath):
-                for n in v.nodes():
-                    scan(n)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    scan(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    scan(x)
-
-        def need(v: Any) -> None:
-            if isinstance(v, FEdge):
-                for end in (v.src_node, v.dest_node):
-                    eid = end.id if isinstance(end, FNode) else end
-                    if eid not in uid_of:
-                        missing.add(int(eid))
-            elif isinstance(v, FPath):
-                for e in v.edges():
-                    need(e)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    need(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    need(x)
-
-        for row in rows:
-            scan(list(row.values()))
-        for row in rows:
-            need(list(row.values()))
-        if missing:
-            res = self._g.ro_query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN i, n.uid",
-                                   {"ids": sorted(missing)})
-            for i, u in res.result_set:
-                uid_of[int(i)] = u
-        return [{k: self._value(v, uid_of) for k, v in row.items()} for row in rows]
-
-    def _node(self, n: FNode) -> Node:
-        labels = tuple(lab for lab in (n.labels or []) if lab != ENTITY_LABEL)
-        props, src, ds, pv = split_props(labels, n.properties, self.model)
-        return Node(str(n.properties.get("uid", f"_internal:{n.id}")), labels, props, src, ds, pv)
-
-    def _rel(self, e: FEdge, uid_of: Mapping[int, str]) -> Rel:
-        ends = []
-        for end in (e.src_node, e.dest_node):
-            eid = end.id if isinstance(end, FNode) else end
-            ends.append(uid_of.get(int(eid), f"_internal:{eid}"))
-        props, src, ds, pv = split_props([e.relation], e.properties, self.model)
-        return Rel(str(e.properties.get("rid", f"_internal:{e.id}")), e.relation, ends[0], ends[1],
-                   props, src, ds, pv)
-
-    def _value(self, v: Any, uid_of: Mapping[int, str]) -> Any:
-        if isinstance(v, FNode):
-            return self._node(v)
-        if isinstance(v, FEdge):
-            return self._rel(v, uid_of)
-        if isinstance(v, FPath):
-            return KPath(tuple(self._node(n) for n in v.nodes()), tuple(self._rel(e, uid_of) for e in v.edges()))
-        if isinstance(v, list):
-            return [self._value(x, uid_of) for x in v]
-        if isinstance(v, dict):
-            return {k: self._value(x, uid_of) for k, x in v.items()}
-        return v
+        return normalise_rows(_FalkorAdapter(self.model), rows, lookup)
 
     # -- schema ---------------------------------------------------------------------
     def ddl(self) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from neo4j.graph import Node as NNode
 from neo4j.graph import Path as NPath
@@ -14,12 +14,49 @@ from kg import __version__
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
 from kg.store.base import GraphStore, Node, Rel, split_props
-from kg.store.base import Path as KPath
 from kg.store.ddl import neo4j_ddl
+from kg.store.normalise import NODE, PATH, REL, ResultAdapter, normalise_rows
 from neo4j import GraphDatabase, unit_of_work
 from neo4j import exceptions as nx
 
 log = logging.getLogger(__name__)
+
+
+class _Neo4jAdapter(ResultAdapter):
+    """How the driver's Node, Relationship and Path read (endpoints may lack properties)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    def kind_of(self, v: Any) -> str | None:
+        return NODE if isinstance(v, NNode) else REL if isinstance(v, NRel) else PATH if isinstance(v, NPath) else None
+
+    def node_ref(self, n: NNode) -> tuple[str, str | None]:
+        return n.element_id, n.get("uid")
+
+    def rel_ends(self, r: NRel) -> Iterator[tuple[str, NNode | None]]:
+        for end in (r.start_node, r.end_node):
+            if end is not None:
+                yield end.element_id, end
+
+    def path_parts(self, p: NPath) -> tuple[tuple[NNode, ...], tuple[NRel, ...]]:
+        return p.nodes, p.relationships
+
+    def to_node(self, n: NNode) -> Node:
+        labels = tuple(sorted(lab for lab in n.labels if lab != ENTITY_LABEL))
+        raw = dict(n.items())
+        props, src, ds, pv = split_props(labels, raw, self.model)
+        return Node(str(raw.get("uid", f"_internal:{n.element_id}")), labels, props, src, ds, pv)
+
+    def to_rel(self, r: NRel, uid_of: Mapping[Any, str]) -> Rel:
+        raw = dict(r.items())
+        props, src, ds, pv = split_props([r.type], raw, self.model)
+        s = uid_of.get(r.start_node.element_id, "") if r.start_node is not None else ""
+        e = uid_of.get(r.end_node.element_id, "") if r.end_node is not None else ""
+        return Rel(str(raw.get("rid", f"_internal:{r.element_id}")), r.type, s, e, props, src, ds, pv)
+
+    def to_scalar(self, v: Any) -> Any:
+        return v.to_native() if hasattr(v, "to_native") else v
 
 
 class Neo4jStore(GraphStore):
@@ -78,77 +115,11 @@ class Neo4jStore(GraphStore):
 
     # -- normalisation ----------------------------------------------------------------
     def _normalise(self, tx: neo4j.ManagedTransaction, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        uid_of: dict[str, str] = {}
-        missing: set[str] = set()
+        def lookup(ids: list[Any]) -> list[tuple[str, str]]:
+            res = tx.run("UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i RETURN i, n.uid AS u", {"ids": ids})
+            return [(rec["i"], rec["u"]) for rec in res]
 
-        def walk(v: Any) -> None:
-            if isinstance(v, NNode):
-                if "uid" in v:
-                    uid_of[v.element_id] = v["uid"]
-            elif isinstance(v, NRel):
-                for end in (v.start_node, v.end_node):
-                    if end is not None and "uid" in end:
-                        uid_of[end.element_id] = end["uid"]
-            elif isinstance(v, NPath):
-                for n in v.nodes:
-                    walk(n)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    walk(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    walk(x)
-
-        def need(v: Any) -> None:
-            if isinstance(v, NRel):
-                for end in (v.start_node, v.end_node):
-                    if end is not None and end.element_id not in uid_of:
-                        missing.add(end.element_id)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    need(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    need(x)
-
-        for row in rows:
-            walk(list(row.values()))
-        for row in rows:
-            need(list(row.values()))
-        if missing:
-            res = tx.run("UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i RETURN i, n.uid AS u",
-                         {"ids": sorted(missing)})
-            for rec in res:
-                uid_of[rec["i"]] = rec["u"]
-        return [{k: self._value(v, uid_of) for k, v in row.items()} for row in rows]
-
-    def _node(self, n: NNode) -> Node:
-        labels = tuple(sorted(lab for lab in n.labels if lab != ENTITY_LABEL))
-        raw = dict(n.items())
-        props, src, ds, pv = split_props(labels, raw, self.model)
-        return Node(str(raw.get("uid", f"_internal:{n.element_id}")), labels, props, src, ds, pv)
-
-    def _rel(self, r: NRel, uid_of: Mapping[str, str]) -> Rel:
-        raw = dict(r.items())
-        props, src, ds, pv = split_props([r.type], raw, self.model)
-        s = uid_of.get(r.start_node.element_id, "") if r.start_node is not None else ""
-        e = uid_of.get(r.end_node.element_id, "") if r.end_node is not None else ""
-        return Rel(str(raw.get("rid", f"_internal:{r.element_id}")), r.type, s, e, props, src, ds, pv)
-
-    def _value(self, v: Any, uid_of: Mapping[str, str]) -> Any:
-        if isinstance(v, NNode):
-            return self._node(v)
-        if isinstance(v, NRel):
-            return self._rel(v, uid_of)
-        if isinstance(v, NPath):
-            return KPath(tuple(self._node(n) for n in v.nodes), tuple(self._rel(r, uid_of) for r in v.relationships))
-        if isinstance(v, list):
-            return [self._value(x, uid_of) for x in v]
-        if isinstance(v, dict):
-            return {k: self._value(x, uid_of) for k, x in v.items()}
-        if hasattr(v, "to_native"):
-            return v.to_native()
-        return v
+        return normalise_rows(_Neo4jAdapter(self.model), rows, lookup)
 
     # -- schema ---------------------------------------------------------------------
     def ddl(self) -> list[str]:
