@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import typer
@@ -189,11 +190,14 @@ def schema_show() -> None:
 
 @schema_app.command("ddl")
 def schema_ddl(backend: str = typer.Option("neo4j", help="neo4j or falkordb")) -> None:
-    """Print the constraint and index statements for a backend (no connection needed)."""
-    from kg.store.ddl import ddl_for
+    """Print the constraint and index statements for a backend (no connection needed).
 
-    for st in ddl_for(backend):
-        console.print(st, highlight=False, soft_wrap=True)
+    The output is the file ``cypher/schema/<backend>.cypher`` (``kg schema ddl --backend B >
+    cypher/schema/B.cypher`` regenerates it); plain text, never console markup.
+    """
+    from kg.store.ddl import ddl_text
+
+    sys.stdout.write(ddl_text(backend))
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

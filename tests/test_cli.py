@@ -54,6 +54,10 @@ def test_ddl_files_are_generated_from_the_model() -> None:
         text = (ROOT / "cypher" / "schema" / f"{backend}.cypher").read_text(encoding="utf-8")
         body = [ln.rstrip(";") for ln in text.splitlines() if ln and not ln.startswith("//")]
         assert body == ddl_for(backend), f"cypher/schema/{backend}.cypher is stale: regenerate with kg schema ddl"
+        # the command prints exactly that file (plain text: `[r:TYPE]` must not be read as markup)
+        out = subprocess.run([sys.executable, "-m", "kg.cli", "schema", "ddl", "--backend", backend],
+                             capture_output=True, text=True, check=True, cwd=ROOT).stdout
+        assert out == text
 
 
 def test_read_only_query_command_refuses_writes(tmp_path: Path) -> None:

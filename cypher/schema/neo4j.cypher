@@ -13,6 +13,7 @@ CREATE INDEX complaint_ticket_no IF NOT EXISTS FOR (n:Complaint) ON (n.ticket_no
 CREATE INDEX courtcase_case_no IF NOT EXISTS FOR (n:CourtCase) ON (n.case_no);
 CREATE INDEX criminalcase_case_no IF NOT EXISTS FOR (n:CriminalCase) ON (n.case_no);
 CREATE INDEX document_doc_id IF NOT EXISTS FOR (n:Document) ON (n.doc_id);
+CREATE INDEX equipment_registration_no IF NOT EXISTS FOR (n:Equipment) ON (n.registration_no);
 CREATE INDEX housingfundwithdrawal_withdrawal_no IF NOT EXISTS FOR (n:HousingFundWithdrawal) ON (n.withdrawal_no);
 CREATE INDEX invoice_invoice_code IF NOT EXISTS FOR (n:Invoice) ON (n.invoice_code);
 CREATE INDEX invoice_invoice_no IF NOT EXISTS FOR (n:Invoice) ON (n.invoice_no);
@@ -55,6 +56,7 @@ CREATE CONSTRAINT located_at_rid IF NOT EXISTS FOR ()-[r:LOCATED_AT]-() REQUIRE 
 CREATE CONSTRAINT mentions_rid IF NOT EXISTS FOR ()-[r:MENTIONS]-() REQUIRE r.rid IS UNIQUE;
 CREATE CONSTRAINT mortgaged_under_rid IF NOT EXISTS FOR ()-[r:MORTGAGED_UNDER]-() REQUIRE r.rid IS UNIQUE;
 CREATE CONSTRAINT not_same_as_rid IF NOT EXISTS FOR ()-[r:NOT_SAME_AS]-() REQUIRE r.rid IS UNIQUE;
+CREATE CONSTRAINT operates_rid IF NOT EXISTS FOR ()-[r:OPERATES]-() REQUIRE r.rid IS UNIQUE;
 CREATE CONSTRAINT ordered_by_rid IF NOT EXISTS FOR ()-[r:ORDERED_BY]-() REQUIRE r.rid IS UNIQUE;
 CREATE CONSTRAINT owns_rid IF NOT EXISTS FOR ()-[r:OWNS]-() REQUIRE r.rid IS UNIQUE;
 CREATE CONSTRAINT paid_for_rid IF NOT EXISTS FOR ()-[r:PAID_FOR]-() REQUIRE r.rid IS UNIQUE;
