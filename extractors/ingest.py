@@ -17,7 +17,10 @@ offset, reason, rule, level) in the quarantine JSON-lines file and a count in th
 
 A checkpoint (``<checkpoint_dir>/<dataset>.json``) is written after every chunk and
 every completed file, so an interrupted ingest resumes where it stopped and gives the
-same graph as an uninterrupted one (compare :func:`graph_checksum`).
+same graph as an uninterrupted one (compare :func:`graph_checksum`). A file's ``Source``
+node is written before its first row; a checkpoint whose file has no such node in the
+graph (the graph was cleared or the dataset deleted since) is stale and the file is
+ingested again from its first row.
 
 Command line (wired by the lead as ``kg ingest``)::
 
@@ -123,6 +126,8 @@ class _Checkpoint:
         self.path = Path(folder) / f"{_safe(dataset)}.json" if folder else None
         self.dataset = dataset
         self.files: dict[str, dict[str, Any]] = {}
+        #: source ids whose progress was dropped because the graph no longer holds it
+        self.stale: set[str] = set()
         if self.path and self.path.exists():
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("version") == CHECKPOINT_VERSION and data.get("dataset") == dataset:
@@ -133,6 +138,11 @@ class _Checkpoint:
         if raw is None or raw.get("sha256") != sha256:
             return None
         return FileStats(**raw)
+
+    def drop(self, source_id: str) -> None:
+        """Forget a file's progress (the graph no longer holds what it recorded)."""
+        self.files.pop(source_id, None)
+        self.stale.add(source_id)
 
     def save(self, stats: FileStats) -> None:
         self.files[stats.source_id] = asdict(stats)
@@ -262,10 +272,11 @@ def ingest(store: GraphStore, paths: Sequence[str | Path] | str | Path, *, datas
             if suffix not in RECORD_SUFFIXES:
                 summary.skipped.append({"file": rel, "reason": "not a record file"})
                 continue
-            if source_id in ckpt.files:
-                summary.resumed_files += 1
+            resumable = source_id in ckpt.files
             stats = _ingest_file(store, path, rel, source_id, dataset, ckpt, quarantine,
                                  source_type, chunk_size, bar)
+            if resumable and source_id not in ckpt.stale:
+                summary.resumed_files += 1
             summary.files += 1
             summary.records_read += stats.rows
             summary.statements += stats.statements
@@ -354,6 +365,12 @@ def _document(store: GraphStore, path: Path, source_id: str, dataset: str, summa
     summary.documents += 1
 
 
+def _source_in_graph(store: GraphStore, source_id: str, sha256: str) -> bool:
+    """Whether the graph holds the ``Source`` node of this file version (written before its rows)."""
+    rows = store.query("MATCH (s:Source {uid: $uid}) RETURN s.sha256 AS sha", {"uid": f"Source:{source_id}"})
+    return bool(rows) and rows[0]["sha"] == sha256
+
+
 def _ingest_file(store: GraphStore, path: Path, rel: str, source_id: str, dataset: str, ckpt: _Checkpoint,
                  quarantine: _Quarantine, source_type: str | None,
                  chunk_size: int, bar: Any) -> FileStats:
@@ -368,6 +385,13 @@ def _ingest_file(store: GraphStore, path: Path, rel: str, source_id: str, datase
     except ExtractionError as exc:
         return _refuse_file(path, source_id, rel, exc, quarantine, ckpt)
     done = ckpt.get(source_id, info.sha256)
+    if done is not None and (done.done or done.rows_done) and not done.quarantined_file \
+            and not _source_in_graph(store, source_id, info.sha256):
+        # the checkpoint speaks of writes the graph no longer holds (cleared, dataset
+        # deleted, another store): resuming would skip rows that are not there
+        log.warning("checkpoint is stale, ingesting the file again source=%s", source_id)
+        ckpt.drop(source_id)
+        done = None
     if done is not None and done.done:
         log.info("file already ingested source=%s", source_id)
         if bar is not None:
@@ -382,6 +406,9 @@ def _ingest_file(store: GraphStore, path: Path, rel: str, source_id: str, datase
         if mapping is None:
             return _refuse_file(path, source_id, rel, ExtractionError("no mapping matches the file name or header",
                                                                       rule="detect"), quarantine, ckpt)
+    if done is None:
+        # the provenance anchor comes first: a checkpoint is trusted only while it is in the graph
+        store.upsert_source(source_id, str(path.resolve()), info.sha256, "records", dataset=dataset)
     stats = done or FileStats(source_id, mapping.name, sha256=info.sha256, chunk_size=chunk_size)
     stats.mapping = mapping.name
     chunk_size = stats.chunk_size or chunk_size  # a resumed file keeps its chunk boundaries

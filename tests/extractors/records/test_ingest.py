@@ -162,6 +162,22 @@ def test_rerun_is_idempotent(store: GraphStore, scenario: Path, tmp_path: Path) 
     assert again.resumed_files == again.files and again.records_read == first.records_read
 
 
+def test_checkpoint_of_a_cleared_graph_is_not_trusted(store: GraphStore, scenario: Path, tmp_path: Path) -> None:
+    """Clearing the graph (or deleting the dataset) after an ingest makes its checkpoint
+    stale: the next run with that checkpoint writes every file again (no empty graph)."""
+    ck = tmp_path / "ck"
+    first = _ingest(store, [scenario / "records"], tmp_path, checkpoint_dir=ck)
+    c1, k1 = store.count(), graph_checksum(store)
+    store.clear()
+    again = _ingest(store, [scenario / "records"], tmp_path, checkpoint_dir=ck)
+    assert (store.count(), graph_checksum(store)) == (c1, k1)
+    assert again.resumed_files == 0 and again.records_read == first.records_read
+    store.delete_dataset("tiny")
+    assert store.count()["nodes"] == 0
+    third = _ingest(store, [scenario / "records"], tmp_path, checkpoint_dir=ck)
+    assert graph_checksum(store) == k1 and third.resumed_files == 0
+
+
 def test_both_backends_hold_the_same_graph(both: dict[str, GraphStore], scenario: Path, tmp_path: Path) -> None:
     files = [scenario / "records" / f for f in ("bank_loans.xlsx", "business_registry.csv", "court_records.csv",
                                                  "fake_site_buyers.jsonl", "property_registry.xlsx")]
