@@ -159,6 +159,9 @@ def create_app(store: GraphStore | None = None, *, settings: ApiSettings | None 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, s.threads)
         yield
         ctx.jobs.shutdown()
         if owned:

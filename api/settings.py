@@ -25,6 +25,8 @@ class ApiSettings(BaseSettings):
         A pattern run finishing within this many seconds is answered inline.
     cors_origins:
         Allowed CORS origins; empty (the default) means CORS is off.
+    threads:
+        Worker threads for blocking handlers (per process).
     """
 
     model_config = SettingsConfigDict(env_prefix="KG_API_", env_file=".env", extra="ignore")
@@ -42,3 +44,4 @@ class ApiSettings(BaseSettings):
     max_hops: int = 3
     max_path_length: int = 6
     max_nodes: int = 2000
+    threads: int = 40
