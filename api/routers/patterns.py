@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -74,10 +74,14 @@ def describe_pattern(request: Request, pattern_id: str, ctx: Context = Depends(g
 
 @router.post("/patterns/{pattern_id}/runs", summary="Run a pattern (inline if quick, else a job to poll)",
              status_code=200, responses={202: {"description": "accepted: poll /jobs/{id}"}})
-def run_pattern(request: Request, pattern_id: str, body: RunRequest = Body(default_factory=lambda: RunRequest.model_validate({})),
-                ctx: Context = Depends(get_ctx), principal: Principal = Depends(require("analyst"))) -> Any:
+async def run_pattern(request: Request, pattern_id: str,
+                      body: RunRequest = Body(default_factory=lambda: RunRequest.model_validate({})),
+                      ctx: Context = Depends(get_ctx), principal: Principal = Depends(require("analyst"))) -> Any:
     """Validate parameters now (400 on a bad one), run in the background, wait up to
-    ``wait_s`` (default from settings) and answer inline, or 202 with the job id."""
+    ``wait_s`` (default from settings) and answer inline, or 202 with the job id.
+
+    The wait is on the event loop (the run is in the job pool), so requests waiting for
+    slow runs hold no handler thread."""
     p = ctx.library.get(pattern_id[:100])
     audit_note(request, **audit_params(p, body.params))
     bound = p.bind(body.params)  # validation errors surface before a job exists
@@ -90,9 +94,8 @@ def run_pattern(request: Request, pattern_id: str, body: RunRequest = Body(defau
 
     job = ctx.jobs.submit(p.id, principal.id, work, safe_error)
     wait = ctx.settings.inline_wait_s if body.wait_s is None else body.wait_s
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and job.state in ("queued", "running"):
-        time.sleep(0.01)
+    if job.future is not None and wait > 0:
+        await asyncio.wait([asyncio.wrap_future(job.future)], timeout=wait)  # no cancel on timeout
     audit_note(request, job=job.id)
     if job.state == "done":
         audit_note(request, results=len(job.result))
