@@ -101,9 +101,12 @@ class JobManager:
         self.jobs: dict[str, Job] = {}  # the jobs this process runs (with their futures)
         self._lock = threading.Lock()
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
-        self._owner_fd: int | None = os.open(self.dir / "owners" / f"{self.owner}.lock", os.O_RDWR | os.O_CREAT,
-                                             0o600)
+        # lock a temporary file, then give it its name: no other process ever sees the
+        # owner file unlocked while this manager lives (it would read our jobs as dead)
+        tmp = self.dir / "owners" / f".{self.owner}.tmp"
+        self._owner_fd: int | None = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(self._owner_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.replace(tmp, self.dir / "owners" / f"{self.owner}.lock")
         self.interrupted = self.recover()
 
     # -- disk -----------------------------------------------------------------------
