@@ -158,13 +158,32 @@ def pick(store: Any, graph: str) -> tuple[list[str], list[dict[str, Any]]]:
     return uids[:50], [{"params": {}, "wait_s": 30, "limit": 20}]
 
 
-def serve(url: str, data_dir: Path, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    """Start ``kg serve`` on loopback and wait until /ready answers."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_API_DATA_DIR": str(data_dir),
+#: serves an older checkout (``--code``) that may not have ``kg serve --workers``: one process
+OLD_SERVER = """
+import sys, anyio.to_thread, uvicorn
+from api.app import create_app
+from api.settings import ApiSettings
+from kg.store import open_store
+app = create_app(open_store(sys.argv[1]), settings=ApiSettings())
+@app.router.on_startup.append
+async def _t():
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(sys.argv[3])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+
+def serve(url: str, data_dir: Path, port: int, workers: int, threads: int, code: Path | None = None
+          ) -> subprocess.Popen[bytes]:
+    """Start ``kg serve`` on loopback (or, for ``code``, that checkout's app in one process)
+    and wait until /ready answers."""
+    env = {**os.environ, "PYTHONPATH": str(code or ROOT), "KG_API_DATA_DIR": str(data_dir),
            "KG_API_RATE_PER_MINUTE": str(10**9), "KG_API_BURST": str(10**9), "KG_API_INLINE_WAIT_S": "30"}
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", url, "--port", str(port),
-                             "--workers", str(workers), "--threads", str(threads)], env=env, cwd=ROOT,
-                            stderr=subprocess.DEVNULL)
+    if code is None:
+        cmd = [sys.executable, "-m", "kg.cli", "serve", "--store", url, "--port", str(port),
+               "--workers", str(workers), "--threads", str(threads)]
+    else:
+        cmd = [sys.executable, "-c", OLD_SERVER, url, str(port), str(threads)]
+    proc = subprocess.Popen(cmd, env=env, cwd=code or ROOT, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -193,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_NEO4J_TEST_URL"))
     ap.add_argument("--workers", action="append", type=int, help="uvicorn worker processes; repeat (default 1)")
     ap.add_argument("--threads", type=int, default=8, help="handler threads per worker process")
+    ap.add_argument("--code", action="append", type=Path,
+                    help="also serve this checkout (e.g. `git archive` of an older commit, one process) in the "
+                         "same run, for before/after ratios; repeatable")
     ap.add_argument("--clients", action="append", type=int, help="concurrent clients; repeat (default 1 and 32)")
     ap.add_argument("--cells", default="entity,hop2,hop2_small,pattern")
     ap.add_argument("--requests", type=int, default=400, help="requests per cell at most")
@@ -236,11 +258,13 @@ def main(argv: list[str] | None = None) -> int:
                                for u in uids],
                 "pattern": [("POST", f"/patterns/{pattern}/runs", b) for b in bodies],
             }
-            for workers in worker_counts:
-                data_dir = tmp / f"api-w{workers}"
+            variants: list[tuple[Path | None, int]] = [(None, w) for w in worker_counts]
+            variants = [(c, 1) for c in (a.code or [])] + variants
+            for code, workers in variants:
+                data_dir = tmp / f"api-w{workers}-{len(runs)}"
                 key = KeyStore(data_dir).create("analyst", "bench")
                 port = free_port()
-                proc = serve(url, data_dir, port, workers, a.threads)
+                proc = serve(url, data_dir, port, workers, a.threads, code)
                 results = []
                 try:
                     for name in wanted:
@@ -255,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                                 res["db_cpu_ms_per_req"] = round((tree_cpu(db_pid) - d0) * 1000 / n, 2)
                             res["load_before"] = up
                             results.append(res)
-                            print(f"{backend:8s} w={workers} {name:10s} c={conc:<3d} n={res['requests']:<5d} "
+                            print(f"{backend:8s} {'old ' if code else ''}w={workers} {name:10s} c={conc:<3d} n={res['requests']:<5d} "
                                   f"{res['rps']:8.1f} req/s  p50 {res['p50_ms']:7.2f} ms  p95 {res['p95_ms']:7.2f} ms"
                                   f"  errors {res['errors']}  cpu app {res['app_cpu_ms_per_req']} db "
                                   f"{res.get('db_cpu_ms_per_req', '-')} ms/req  load {up}", flush=True)
@@ -265,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
                 from api.audit import verify_audit
 
                 audit = verify_audit(data_dir / "audit.jsonl")
-                runs.append({"backend": backend, "workers": workers, "threads": a.threads, "pattern": pattern, "results": results,
+                runs.append({"backend": backend, "code": str(code) if code else "this checkout",
+                             "workers": workers, "threads": a.threads, "pattern": pattern, "results": results,
                              "audit_chain_ok": audit.ok, "audit_records": audit.records,
                              "target_met": {f"{r['endpoint']}@{r['clients']}": r["p95_ms"] <= TARGET_P95_MS
                                             for r in results if r["endpoint"] in ("entity", "hop2", "hop2_small")}})
@@ -282,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
           "load |\n|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         for r in run["results"]:
-            print(f"| {run['backend']} | {run['workers']} | {r['endpoint']} | {r['clients']} | {r['requests']} | "
+            print(f"| {run['backend']}{' (' + Path(run['code']).name + ')' if run['code'] != 'this checkout' else ''} "
+                  f"| {run['workers']} | {r['endpoint']} | {r['clients']} | {r['requests']} | "
                   f"{r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['app_cpu_ms_per_req']} | {r['load_before']} |")
     return 0
 
