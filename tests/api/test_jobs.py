@@ -219,6 +219,10 @@ def test_serve_with_two_workers_keeps_one_audit_chain_and_shared_jobs(store: Gra
             for _ in range(6):
                 with httpx.Client(base_url=base, headers=h, timeout=30) as c1:
                     assert c1.get(f"/clues/{clue}").json()["status"] == "confirmed"
+            for _ in range(300):  # the kernel hands new connections to either worker
+                if len({json.loads(x).get("pid") for x in (data / "audit.jsonl").read_text("utf-8").splitlines()}) > 1:
+                    break
+                httpx.get(base + "/health", timeout=30)
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -230,5 +234,6 @@ def test_serve_with_two_workers_keeps_one_audit_chain_and_shared_jobs(store: Gra
     assert rep.ok, rep.problems[:3]
     recs = [json.loads(x) for x in (data / "audit.jsonl").read_text("utf-8").splitlines()]
     assert rep.records == len(recs) >= 240 + 6 + 6 + 6 + 1 + 6
+    assert [r["seq"] for r in recs] == list(range(1, len(recs) + 1))
     pids = {r.get("pid") for r in recs}
     assert len(pids) == 2, pids  # both workers served and wrote to the one chain
