@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import time
 from contextlib import asynccontextmanager
@@ -123,6 +124,7 @@ class AuditMiddleware:
             "status": status,
             "outcome": state.get("outcome") or ("ok" if status < 400 else "error"),
             "ms": round((time.perf_counter() - t0) * 1000, 2),
+            "pid": os.getpid(),  # the worker process that served it
             **(state.get("audit") or {}),
         }
         try:
@@ -154,13 +156,17 @@ def create_app(store: GraphStore | None = None, *, settings: ApiSettings | None 
         store = open_store()
     s.data_dir.mkdir(parents=True, exist_ok=True)
     ctx = Context(store=store, settings=s, library=library or default_library(), keys=KeyStore(s.data_dir),
-                  audit=AuditLog(s.data_dir / "audit.jsonl"), limiter=RateLimiter(s.rate_per_minute, s.burst),
-                  jobs=JobManager(s.job_workers, s.max_jobs), clues=ClueRepo(s.data_dir))
+                  audit=AuditLog(s.data_dir / "audit.jsonl"),
+                  limiter=RateLimiter(s.rate_per_minute, s.burst, s.data_dir / "ratelimit"),
+                  jobs=JobManager(s.job_workers, s.max_jobs, s.data_dir / "jobs"), clues=ClueRepo(s.data_dir))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, s.threads)
         yield
-        ctx.jobs.shutdown()
+        ctx.jobs.shutdown(s.shutdown_wait_s)
         if owned:
             ctx.store.close()
 

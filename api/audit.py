@@ -4,11 +4,19 @@ Each record holds ``prev`` (the previous record's ``hash``) and ``hash`` (SHA-25
 record's canonical JSON without ``hash``), and a sequence number, so editing, deleting
 or reordering a record breaks the chain. Values of parameters are recorded only when
 they are non-personal (numbers, booleans, dates); otherwise only their names.
+
+Several processes (``kg serve --workers N``) append to one file: each append takes an
+exclusive ``flock`` on the file, and if the file grew since this process last wrote
+(another worker appended), it re-reads the last record to chain to it. So the chain
+stays one sequence whatever the number of workers. Records are written with one
+``write`` on an ``O_APPEND`` descriptor and not fsynced per request (the page cache
+keeps them across a crash of the service, not of the machine).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -44,28 +52,43 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._prev, self._seq = GENESIS, 0
-        if self.path.exists():
-            last = b""
-            with self.path.open("rb") as fh:
-                for line in fh:
-                    if line.strip():
-                        last = line
-            if last:
-                rec = json.loads(last)
-                self._prev, self._seq = rec["hash"], int(rec["seq"])
+        self._at: tuple[int, int] | None = None  # (inode, size) of the file after our last append
+
+    @staticmethod
+    def _tail(fd: int, size: int) -> tuple[str, int]:
+        """(hash, seq) of the last record of the open file (GENESIS, 0 if empty)."""
+        window = 65536
+        while True:
+            start = max(0, size - window)
+            chunk = os.pread(fd, size - start, start)
+            lines = [x for x in chunk.split(b"\n") if x.strip()]
+            if lines and (start == 0 or len(lines) > 1):
+                try:
+                    rec = json.loads(lines[-1])
+                    return str(rec["hash"]), int(rec["seq"])
+                except (ValueError, KeyError, TypeError):
+                    raise OSError("last audit record unreadable") from None  # the request gets a 503
+            if start == 0:
+                return GENESIS, 0
+            window *= 4
 
     def append(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Append one record (``time``, ``seq``, ``prev`` and ``hash`` are added)."""
         with self._lock:
-            rec = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-                   "seq": self._seq + 1, **fields, "prev": self._prev}
-            rec["hash"] = _digest(rec)
-            line = json.dumps(rec, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(fd, line.encode("utf-8"))
+                fcntl.flock(fd, fcntl.LOCK_EX)  # other worker processes wait here
+                st = os.fstat(fd)
+                if self._at != (st.st_ino, st.st_size):
+                    self._prev, self._seq = self._tail(fd, st.st_size)
+                rec = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+                       "seq": self._seq + 1, **fields, "prev": self._prev}
+                rec["hash"] = _digest(rec)
+                line = (json.dumps(rec, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode()
+                os.write(fd, line)
+                self._at = (st.st_ino, st.st_size + len(line))
             finally:
-                os.close(fd)
+                os.close(fd)  # releases the flock
             self._prev, self._seq = rec["hash"], rec["seq"]
             return rec
 

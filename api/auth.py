@@ -7,11 +7,13 @@ key id, role, creation time and the SHA-256 of the whole key, never the key itse
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -101,21 +103,49 @@ class KeyStore:
 
 
 class RateLimiter:
-    """A token bucket per principal: ``rate_per_minute`` with bursts up to ``burst``."""
+    """A token bucket per principal: ``rate_per_minute`` with bursts up to ``burst``.
 
-    def __init__(self, rate_per_minute: int, burst: int) -> None:
+    With ``state_dir`` the buckets live in small files there (``<principal>.bucket``:
+    tokens and time, updated under an exclusive ``flock``), so every worker process of
+    ``kg serve --workers N`` draws from the same bucket; without it they live in memory.
+    """
+
+    _FMT = struct.Struct("<dd")
+
+    def __init__(self, rate_per_minute: int, burst: int, state_dir: Path | None = None) -> None:
         self.rate = rate_per_minute / 60.0
         self.burst = float(max(1, burst))
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+        self.state_dir = Path(state_dir) if state_dir is not None else None
+        if self.state_dir is not None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+
+    def _take(self, state: tuple[float, float] | None, now: float) -> tuple[tuple[float, float], float | None]:
+        """(new state, retry-after seconds or None if a token was taken)."""
+        tokens, last = state if state is not None else (self.burst, now)
+        tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
+        if tokens < 1.0:
+            return (tokens, now), max(1, int((1 - tokens) / self.rate) + 1)
+        return (tokens - 1.0, now), None
 
     def hit(self, principal_id: str) -> None:
         """Take one token or raise :class:`RateLimited`."""
-        now = time.monotonic()
+        now = time.time()
         with self._lock:
-            tokens, last = self._buckets.get(principal_id, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens < 1.0:
-                self._buckets[principal_id] = (tokens, now)
-                raise RateLimited("rate limit exceeded", retry_after=max(1, int((1 - tokens) / self.rate) + 1))
-            self._buckets[principal_id] = (tokens - 1.0, now)
+            if self.state_dir is None:
+                new, retry = self._take(self._buckets.get(principal_id), now)
+                self._buckets[principal_id] = new
+            else:
+                safe = "".join(c for c in principal_id if c.isalnum())[:64] or "_"
+                fd = os.open(self.state_dir / f"{safe}.bucket", os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                    raw = os.pread(fd, self._FMT.size, 0)
+                    old = self._FMT.unpack(raw) if len(raw) == self._FMT.size else None
+                    new, retry = self._take(old, now)
+                    os.pwrite(fd, self._FMT.pack(*new), 0)
+                finally:
+                    os.close(fd)
+        if retry is not None:
+            raise RateLimited("rate limit exceeded", retry_after=retry)

@@ -25,6 +25,13 @@ class ApiSettings(BaseSettings):
         A pattern run finishing within this many seconds is answered inline.
     cors_origins:
         Allowed CORS origins; empty (the default) means CORS is off.
+    threads:
+        Worker threads for blocking handlers (per process).
+    job_workers, max_jobs:
+        Threads for pattern-run jobs and jobs in flight per process (uploads are ingested
+        by one more thread, one at a time across processes).
+    shutdown_wait_s:
+        On shutdown, running jobs get this long to finish; then they are ``interrupted``.
     """
 
     model_config = SettingsConfigDict(env_prefix="KG_API_", env_file=".env", extra="ignore")
@@ -42,3 +49,5 @@ class ApiSettings(BaseSettings):
     max_hops: int = 3
     max_path_length: int = 6
     max_nodes: int = 2000
+    threads: int = 40
+    shutdown_wait_s: float = 10.0

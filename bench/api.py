@@ -1,19 +1,29 @@
 """API benchmark: requests/s and p95 latency on loopback, 1 and 32 concurrent clients.
 
-Loads the LDBC FinBench snapshot into a fresh embedded store, starts ``uvicorn`` serving
-:func:`api.app.create_app` in a child process (it reuses the live embedded server), and
-drives three endpoints with ``httpx`` (bounded request count and time per cell):
+Builds a fresh graph, serves it with ``kg serve`` (uvicorn, ``--workers N`` processes)
+in a child process and drives endpoints with ``httpx`` (bounded request count and time
+per cell). Graphs:
 
-* ``entity``  GET /entities/{uid}
-* ``hop2``    GET /entities/{uid}/neighbourhood?depth=2 (hub cap 200, limit 500: the defaults)
+* ``demo`` (default): the ``demo`` scale of :mod:`kg.synth` (what ``kg demo`` generates)
+  ingested with :func:`extractors.ingest.ingest` -- about 8.6k nodes, 13k relationships;
+* ``finbench``: the LDBC FinBench snapshot (14k nodes, 118k relationships).
+
+Backends: the embedded FalkorDB (a fresh data dir) and/or Neo4j (``--neo4j-url``, default
+``KG_NEO4J_TEST_URL``; the database is CLEARED first). Cells:
+
+* ``entity``     GET /entities/{uid}
+* ``hop2``       GET /entities/{uid}/neighbourhood?depth=2 (hub cap 200, limit 500: the defaults)
 * ``hop2_small`` the same with hub cap 50, limit 100 (an interactive view)
-* ``pattern`` POST /patterns/finbench.tcr11_guarantee_chain/runs (inline answer)
+* ``pattern``    POST /patterns/{id}/runs, answered inline (demo: ``generic.fan_in``;
+  FinBench: ``finbench.tcr11_guarantee_chain``)
 
-uids rotate over accounts/persons of moderate degree. Every request goes through the
-whole stack: token check, rate limiter (set high here), audit record, store query.
-Target: p95 <= 50 ms for entity and 2-hop. Results: ``bench/results/api.json``.
+uids rotate over 50 entities of moderate degree (3..40), in uid order. Every request goes
+through the whole stack: token check, rate limiter (set high here), audit record, store
+query. Target: p95 <= 50 ms for entity and 2-hop. Results: ``bench/results/api.json``
+(with ``uptime`` load before each cell: the machine is shared).
 
-    python bench/api.py [--requests 400] [--seconds 20]
+    python bench/api.py [--graph demo] [--backend falkordb --backend neo4j] [--workers 1 --workers 2]
+                        [--requests 400] [--seconds 20]
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,20 +50,39 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(ROOT))
 FINBENCH = ROOT.parent / "shared" / "data" / "finbench" / "snapshot"
 TARGET_P95_MS = 50.0
+PATTERNS = {"demo": "generic.fan_in", "finbench": "finbench.tcr11_guarantee_chain"}
 
-SERVER = """
-import sys, anyio.to_thread, uvicorn
-from api.app import create_app
-from api.settings import ApiSettings
-from kg.store import open_store
-st = open_store(sys.argv[1])
-app = create_app(st, settings=ApiSettings(data_dir=sys.argv[2], rate_per_minute=10**9, burst=10**9,
-                                          inline_wait_s=30))
-@app.router.on_startup.append
-async def _t():
-    anyio.to_thread.current_default_thread_limiter().total_tokens = 64
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="warning", access_log=False)
-"""
+
+def load() -> str:
+    """The 1-minute load average (``uptime``)."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def tree_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its descendants (Linux ``/proc``).
+
+    Less noisy than wall time on a shared machine: it is what one request costs the
+    service (``app``: the uvicorn processes; ``db``: the embedded FalkorDB server).
+    """
+    if pid is None:
+        return 0.0
+    procs: dict[int, tuple[int, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            f = Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        procs[int(d)] = (int(f[1]), (int(f[11]) + int(f[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in procs:
+            total += procs[p][1]
+            todo += [c for c, (pp, _) in procs.items() if pp == p]
+    return total
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -94,81 +124,192 @@ async def drive(base: str, key: str, name: str, reqs: list[tuple[str, str, Any]]
             "p95_ms": round(pct(lat, 0.95), 2), "max_ms": round(max(lat), 2)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--requests", type=int, default=400, help="requests per cell at most")
-    ap.add_argument("--seconds", type=float, default=20.0, help="time per cell at most")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "api.json")
-    a = ap.parse_args(argv)
-
-    from api.auth import KeyStore
-    from kg.datasets import load_mapped_dataset
-    from kg.store import open_store
-
-    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-api-"))
-    url = f"falkordb://{tmp / 'graph'}"
-    store = open_store(url)
+def build_graph(store: Any, graph: str, tmp: Path) -> float:
+    """Clear ``store`` and load ``graph`` into it; return the seconds it took."""
     t0 = time.perf_counter()
     store.clear()
     store.apply_schema()
-    load_mapped_dataset(store, "finbench", FINBENCH)
-    load_s = time.perf_counter() - t0
-    counts = store.count()
-    rows = store.query("MATCH (n:BankAccount) MATCH (n)-[r]-() WITH n, count(r) AS d WHERE d >= 3 AND d <= 40 "
-                       "RETURN n.uid AS u ORDER BY u LIMIT 50", {})
-    uids = [r["u"] for r in rows]
-    persons = [r["u"] for r in store.query("MATCH (p:Person)-[:GUARANTEED]->() RETURN DISTINCT p.uid AS u "
-                                           "ORDER BY u LIMIT 20", {})] or ["fb:Person:1049"]
-    data_dir = tmp / "api"
-    key = KeyStore(data_dir).create("analyst", "bench")
-    if not a.port:
-        import socket
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            a.port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, url, str(data_dir), str(a.port)], env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{a.port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        cells: dict[str, list[tuple[str, str, Any]]] = {
-            "entity": [("GET", f"/entities/{u}", None) for u in uids],
-            "hop2": [("GET", f"/entities/{u}/neighbourhood?depth=2&max_degree=200&limit=500", None) for u in uids],
-            "hop2_small": [("GET", f"/entities/{u}/neighbourhood?depth=2&max_degree=50&limit=100", None)
-                           for u in uids],
-            "pattern": [("POST", "/patterns/finbench.tcr11_guarantee_chain/runs",
-                         {"params": {"id": p}, "wait_s": 30}) for p in persons],
-        }
-        results = []
-        for name, reqs in cells.items():
-            for conc in (1, 32):
-                res = asyncio.run(drive(base, key, name, reqs, conc, a.requests, a.seconds))
-                results.append(res)
-                print(f"{name:8s} c={conc:<3d} n={res['requests']:<5d} {res['rps']:8.1f} req/s  "
-                      f"p50 {res['p50_ms']:7.2f} ms  p95 {res['p95_ms']:7.2f} ms  errors {res['errors']}",
-                      flush=True)
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        store.close()
+    if graph == "finbench":
+        from kg.datasets import load_mapped_dataset
+
+        load_mapped_dataset(store, "finbench", FINBENCH)
+    else:
+        from extractors.ingest import ingest
+        from kg.synth import generate
+
+        generate("demo", 1, tmp / "scenario")
+        ingest(store, [tmp / "scenario"], dataset="demo", quarantine_file=tmp / "quarantine.jsonl", progress=False)
+    return time.perf_counter() - t0
+
+
+def pick(store: Any, graph: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """(entity uids of moderate degree, pattern-run bodies)."""
+    if graph == "finbench":
+        rows = store.query("MATCH (n:BankAccount) MATCH (n)-[r]-() WITH n, count(r) AS d WHERE d >= 3 AND d <= 40 "
+                           "RETURN n.uid AS u ORDER BY u LIMIT 50", {})
+        persons = [r["u"] for r in store.query("MATCH (p:Person)-[:GUARANTEED]->() RETURN DISTINCT p.uid AS u "
+                                               "ORDER BY u LIMIT 20", {})] or ["fb:Person:1049"]
+        return [r["u"] for r in rows], [{"params": {"id": p}, "wait_s": 30} for p in persons]
+    uids: list[str] = []
+    for label in ("Person", "BankAccount", "Company"):
+        rows = store.query(f"MATCH (n:{label}) MATCH (n)-[r]-() WITH n, count(r) AS d WHERE d >= 3 AND d <= 40 "
+                           "RETURN n.uid AS u ORDER BY u LIMIT 17", {})
+        uids += [r["u"] for r in rows]
+    return uids[:50], [{"params": {}, "wait_s": 30, "limit": 20}]
+
+
+#: serves an older checkout (``--code``) that may not have ``kg serve --workers``: one process
+OLD_SERVER = """
+import sys, anyio.to_thread, uvicorn
+from api.app import create_app
+from api.settings import ApiSettings
+from kg.store import open_store
+app = create_app(open_store(sys.argv[1]), settings=ApiSettings())
+@app.router.on_startup.append
+async def _t():
+    anyio.to_thread.current_default_thread_limiter().total_tokens = int(sys.argv[3])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+
+def serve(url: str, data_dir: Path, port: int, workers: int, threads: int, code: Path | None = None
+          ) -> subprocess.Popen[bytes]:
+    """Start ``kg serve`` on loopback (or, for ``code``, that checkout's app in one process)
+    and wait until /ready answers."""
+    env = {**os.environ, "PYTHONPATH": str(code or ROOT), "KG_API_DATA_DIR": str(data_dir),
+           "KG_API_RATE_PER_MINUTE": str(10**9), "KG_API_BURST": str(10**9), "KG_API_INLINE_WAIT_S": "30"}
+    if code is None:
+        cmd = [sys.executable, "-m", "kg.cli", "serve", "--store", url, "--port", str(port),
+               "--workers", str(workers), "--threads", str(threads)]
+    else:
+        cmd = [sys.executable, "-c", OLD_SERVER, url, str(port), str(threads)]
+    proc = subprocess.Popen(cmd, env=env, cwd=code or ROOT, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(base + "/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit("server did not become ready")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("--graph", choices=("demo", "finbench"), default="demo")
+    ap.add_argument("--backend", action="append", choices=("falkordb", "neo4j"),
+                    help="repeat for both (default: falkordb)")
+    ap.add_argument("--neo4j-url", default=os.environ.get("KG_NEO4J_TEST_URL"))
+    ap.add_argument("--workers", action="append", type=int, help="uvicorn worker processes; repeat (default 1)")
+    ap.add_argument("--threads", type=int, default=8, help="handler threads per worker process")
+    ap.add_argument("--code", action="append", type=Path,
+                    help="also serve this checkout (e.g. `git archive` of an older commit, one process) in the "
+                         "same run, for before/after ratios; repeatable")
+    ap.add_argument("--clients", action="append", type=int, help="concurrent clients; repeat (default 1 and 32)")
+    ap.add_argument("--cells", default="entity,hop2,hop2_small,pattern")
+    ap.add_argument("--requests", type=int, default=400, help="requests per cell at most")
+    ap.add_argument("--seconds", type=float, default=20.0, help="time per cell at most")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "api.json")
+    a = ap.parse_args(argv)
+    backends = a.backend or ["falkordb"]
+    worker_counts = a.workers or [1]
+    clients = a.clients or [1, 32]
+    wanted = a.cells.split(",")
+
+    from api.auth import KeyStore
+    from kg.store import open_store
+
+    runs: list[dict[str, Any]] = []
+    graphs: dict[str, Any] = {}
+    for backend in backends:
+        tmp = Path(tempfile.mkdtemp(prefix="kg-bench-api-"))
+        if backend == "falkordb":
+            url = f"falkordb://{tmp / 'graph'}"
+        else:
+            if not a.neo4j_url:
+                raise SystemExit("--neo4j-url (or KG_NEO4J_TEST_URL) is needed for the neo4j backend")
+            url = a.neo4j_url
+        store = open_store(url)
+        try:
+            load_s = build_graph(store, a.graph, tmp)
+            counts = store.count()
+            graphs[backend] = {"nodes": counts["nodes"], "relationships": counts["relationships"],
+                               "load_seconds": round(load_s, 1), "server": store.server_version()}
+            print(f"{backend}: {counts['nodes']} nodes, {counts['relationships']} relationships, "
+                  f"loaded in {load_s:.1f} s", flush=True)
+            uids, bodies = pick(store, a.graph)
+            db_pid = store.server.pid() if backend == "falkordb" else None  # type: ignore[attr-defined]
+            pattern = PATTERNS[a.graph]
+            cells: dict[str, list[tuple[str, str, Any]]] = {
+                "entity": [("GET", f"/entities/{u}", None) for u in uids],
+                "hop2": [("GET", f"/entities/{u}/neighbourhood?depth=2&max_degree=200&limit=500", None)
+                         for u in uids],
+                "hop2_small": [("GET", f"/entities/{u}/neighbourhood?depth=2&max_degree=50&limit=100", None)
+                               for u in uids],
+                "pattern": [("POST", f"/patterns/{pattern}/runs", b) for b in bodies],
+            }
+            variants: list[tuple[Path | None, int]] = [(None, w) for w in worker_counts]
+            variants = [(c, 1) for c in (a.code or [])] + variants
+            for code, workers in variants:
+                data_dir = tmp / f"api-w{workers}-{len(runs)}"
+                key = KeyStore(data_dir).create("analyst", "bench")
+                port = free_port()
+                proc = serve(url, data_dir, port, workers, a.threads, code)
+                results = []
+                try:
+                    for name in wanted:
+                        for conc in clients:
+                            up = load()
+                            c0, d0 = tree_cpu(proc.pid), tree_cpu(db_pid)
+                            res = asyncio.run(drive(f"http://127.0.0.1:{port}", key, name, cells[name], conc,
+                                                    a.requests, a.seconds))
+                            n = max(1, res["requests"] + 3)  # + the warm-up requests
+                            res["app_cpu_ms_per_req"] = round((tree_cpu(proc.pid) - c0) * 1000 / n, 2)
+                            if db_pid is not None:
+                                res["db_cpu_ms_per_req"] = round((tree_cpu(db_pid) - d0) * 1000 / n, 2)
+                            res["load_before"] = up
+                            results.append(res)
+                            print(f"{backend:8s} {'old ' if code else ''}w={workers} {name:10s} c={conc:<3d} n={res['requests']:<5d} "
+                                  f"{res['rps']:8.1f} req/s  p50 {res['p50_ms']:7.2f} ms  p95 {res['p95_ms']:7.2f} ms"
+                                  f"  errors {res['errors']}  cpu app {res['app_cpu_ms_per_req']} db "
+                                  f"{res.get('db_cpu_ms_per_req', '-')} ms/req  load {up}", flush=True)
+                finally:
+                    proc.terminate()
+                    proc.wait(30)
+                from api.audit import verify_audit
+
+                audit = verify_audit(data_dir / "audit.jsonl")
+                runs.append({"backend": backend, "code": str(code) if code else "this checkout",
+                             "workers": workers, "threads": a.threads, "pattern": pattern, "results": results,
+                             "audit_chain_ok": audit.ok, "audit_records": audit.records,
+                             "target_met": {f"{r['endpoint']}@{r['clients']}": r["p95_ms"] <= TARGET_P95_MS
+                                            for r in results if r["endpoint"] in ("entity", "hop2", "hop2_small")}})
+                print(f"audit chain ok={audit.ok} records={audit.records}", flush=True)
+        finally:
+            store.close()
+            shutil.rmtree(tmp, ignore_errors=True)
     out = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-           "backend": "falkordb (embedded)", "graph": {"nodes": counts["nodes"], "relationships": counts["relationships"]},
-           "load_seconds": round(load_s, 1), "target_p95_ms": TARGET_P95_MS, "results": results,
-           "target_met": {r["endpoint"] + f"@{r['clients']}": r["p95_ms"] <= TARGET_P95_MS
-                          for r in results if r["endpoint"] in ("entity", "hop2", "hop2_small")}}
+           "graph": a.graph, "graphs": graphs, "target_p95_ms": TARGET_P95_MS, "requests_per_cell": a.requests,
+           "seconds_per_cell": a.seconds, "runs": runs}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
-    print("\n| endpoint | clients | requests | req/s | p50 ms | p95 ms | errors |\n|---|---|---|---|---|---|---|")
-    for r in results:
-        print(f"| {r['endpoint']} | {r['clients']} | {r['requests']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} "
-              f"| {r['errors']} |")
+    print("\n| backend | workers | endpoint | clients | requests | req/s | p50 ms | p95 ms | app CPU ms/req | "
+          "load |\n|---|---|---|---|---|---|---|---|---|---|")
+    for run in runs:
+        for r in run["results"]:
+            print(f"| {run['backend']}{' (' + Path(run['code']).name + ')' if run['code'] != 'this checkout' else ''} "
+                  f"| {run['workers']} | {r['endpoint']} | {r['clients']} | {r['requests']} | "
+                  f"{r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['app_cpu_ms_per_req']} | {r['load_before']} |")
     return 0
 
 

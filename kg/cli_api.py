@@ -18,27 +18,26 @@ def register(app: typer.Typer) -> None:
     def serve(host: str = typer.Option("127.0.0.1", help="Bind address (loopback by default)."),
               port: int = typer.Option(8000, help="TCP port."),
               store: str | None = typer.Option(None, "--store", help="Store URL (default KG_STORE_URL)."),
-              workers_threads: int = typer.Option(40, "--threads", help="Worker threads for blocking handlers."),
+              workers_threads: int = typer.Option(40, "--threads", help="Worker threads per process for "
+                                                                      "blocking handlers."),
+              workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                          help="uvicorn worker processes; audit chain, rate limits and jobs "
+                                               "are shared through the data dir."),
               ) -> None:
-        """Serve the API with uvicorn (no TLS here: put a TLS proxy in front off loopback)."""
-        import anyio.to_thread
+        """Serve the API with uvicorn (no TLS here: put a TLS proxy in front off loopback).
+
+        Every worker process builds its own app with :func:`api.app.create_app` (the store
+        from ``KG_STORE_URL`` / ``--store``, settings from ``KG_API_*``).
+        """
+        import os
+
         import uvicorn
 
-        from api.app import create_app
-        from kg.store import open_store
-
-        st = open_store(store) if store else None
-        application = create_app(store=st)
-
-        @application.on_event("startup")
-        async def _threads() -> None:
-            anyio.to_thread.current_default_thread_limiter().total_tokens = workers_threads
-
-        try:
-            uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
-        finally:
-            if st is not None:
-                st.close()
+        if store:
+            os.environ["KG_STORE_URL"] = store
+        os.environ["KG_API_THREADS"] = str(workers_threads)
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="info", access_log=False)
 
     @api_app.command("create-key")
     def create_key(role: str = typer.Option(..., "--role", help="viewer, analyst or admin"),

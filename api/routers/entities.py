@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from api.auth import Principal
 from api.deps import Context, audit_note, get_ctx, require
-from api.serial import node_json, rel_json, subgraph_json
+from api.serial import FastJSON, node_json, rel_json, subgraph_json
 from kg.errors import DataError, NotFound
 from kg.model import ENTITY_LABEL, Model
 
-router = APIRouter(tags=["entities"])
+router = APIRouter(tags=["entities"], default_response_class=FastJSON)
 
 Uid = Annotated[str, Query(min_length=1, max_length=200)]
 
@@ -46,7 +46,7 @@ def labels(ctx: Context = Depends(get_ctx), _: Principal = Depends(require("view
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
            label: Annotated[str | None, Query(max_length=60, description="a node label of the model")] = None,
            limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=10000)] = 0,
-           ctx: Context = Depends(get_ctx), _: Principal = Depends(require("viewer"))) -> dict[str, Any]:
+           ctx: Context = Depends(get_ctx), _: Principal = Depends(require("viewer"))) -> FastJSON:
     """Case-sensitive match: ``uid``, key and identifier properties equal ``q``; names contain ``q``.
 
     Labels come only from the model (anything else is a 400); ``q`` is always a parameter.
@@ -63,25 +63,25 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=10
     items = [node_json(r["n"], model, provenance=False) for r in rows[:limit]]
     more = len(rows) > limit
     audit_note(request, param_names=["q", "label", "limit", "offset"], results=len(items))
-    return {"items": items, "limit": limit, "offset": offset, "next_offset": offset + limit if more else None}
+    return FastJSON({"items": items, "limit": limit, "offset": offset, "next_offset": offset + limit if more else None})
 
 
 @router.get("/entities/{uid}", summary="One entity with its provenance")
 def get_entity(request: Request, uid: str, ctx: Context = Depends(get_ctx),
-               _: Principal = Depends(require("viewer"))) -> dict[str, Any]:
+               _: Principal = Depends(require("viewer"))) -> FastJSON:
     """The entity ``uid`` with properties, sources, datasets and per-property sources."""
     if len(uid) > 200:
         raise NotFound("no node with that id")
     n = ctx.store.get_node(uid)
     audit_note(request, results=1)
-    return node_json(n, ctx.store.model)
+    return FastJSON(node_json(n, ctx.store.model))
 
 
 @router.get("/entities/{uid}/neighbourhood", summary="k-hop neighbourhood with hub caps")
 def neighbourhood(request: Request, uid: str, depth: Annotated[int, Query(ge=1, le=3)] = 1,
                   max_degree: Annotated[int, Query(ge=1, le=10000)] = 200,
                   limit: Annotated[int, Query(ge=1, le=2000)] = 500,
-                  ctx: Context = Depends(get_ctx), _: Principal = Depends(require("viewer"))) -> dict[str, Any]:
+                  ctx: Context = Depends(get_ctx), _: Principal = Depends(require("viewer"))) -> FastJSON:
     """Breadth-first neighbourhood; hubs above ``max_degree`` are shown but not expanded."""
     if len(uid) > 200:
         raise NotFound("no node with that id")
@@ -90,14 +90,14 @@ def neighbourhood(request: Request, uid: str, depth: Annotated[int, Query(ge=1, 
     audit_note(request, param_names=["depth", "max_degree", "limit"], results=len(g.nodes))
     out = subgraph_json(g, ctx.store.model)
     out["truncated"] = len(g.nodes) >= limit
-    return out
+    return FastJSON(out)
 
 
 @router.get("/paths", summary="Shortest path between two entities (bounded length, either direction)")
 def shortest_path(request: Request, source: Uid, target: Uid,
                   max_length: Annotated[int, Query(ge=1, le=6)] = 4,
                   max_degree: Annotated[int, Query(ge=1, le=10000)] = 500,
-                  ctx: Context = Depends(get_ctx), _: Principal = Depends(require("viewer"))) -> dict[str, Any]:
+                  ctx: Context = Depends(get_ctx), _: Principal = Depends(require("viewer"))) -> FastJSON:
     """Breadth-first search from ``source`` (hubs above ``max_degree`` are not expanded).
 
     Returns ``{"found": false}`` when no path of at most ``max_length`` relationships exists.
@@ -130,7 +130,7 @@ def shortest_path(request: Request, source: Uid, target: Uid,
         frontier = nxt
     audit_note(request, param_names=["source", "target", "max_length", "max_degree"], results=int(found))
     if not found:
-        return {"found": False, "length": None, "nodes": [], "relationships": []}
+        return FastJSON({"found": False, "length": None, "nodes": [], "relationships": []})
     chain, rels, cur = [b.id], [], b.id
     while parent[cur] is not None:
         prev, rel = parent[cur]  # type: ignore[misc]
@@ -140,5 +140,5 @@ def shortest_path(request: Request, source: Uid, target: Uid,
     chain.reverse()
     rels.reverse()
     g = st.subgraph(chain)
-    return {"found": True, "length": len(rels), "nodes": [node_json(g.nodes[u], model) for u in chain],
-            "relationships": [rel_json(r, model) for r in rels]}
+    return FastJSON({"found": True, "length": len(rels), "nodes": [node_json(g.nodes[u], model) for u in chain],
+                     "relationships": [rel_json(r, model) for r in rels]})

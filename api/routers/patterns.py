@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.auth import Principal
 from api.deps import Context, audit_note, get_ctx, require
 from api.errors import error_body, status_for
+from api.serial import FastJSON
 from kg.errors import KGError
 from kg.patterns import Pattern
 
@@ -37,7 +38,7 @@ def audit_params(p: Pattern, params: dict[str, Any]) -> dict[str, Any]:
     return {"pattern": p.id, "pattern_version": p.version, "param_names": sorted(params), "param_values": vals}
 
 
-def _safe_error(exc: BaseException) -> dict[str, Any]:
+def safe_error(exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, KGError):
         return {**error_body(exc.code, exc.message, exc.details)["error"], "status": status_for(exc)}
     return {"code": "internal_error", "message": "internal error", "details": {}, "status": 500}
@@ -73,10 +74,14 @@ def describe_pattern(request: Request, pattern_id: str, ctx: Context = Depends(g
 
 @router.post("/patterns/{pattern_id}/runs", summary="Run a pattern (inline if quick, else a job to poll)",
              status_code=200, responses={202: {"description": "accepted: poll /jobs/{id}"}})
-def run_pattern(request: Request, pattern_id: str, body: RunRequest = Body(default_factory=lambda: RunRequest.model_validate({})),
-                ctx: Context = Depends(get_ctx), principal: Principal = Depends(require("analyst"))) -> Any:
+async def run_pattern(request: Request, pattern_id: str,
+                      body: RunRequest = Body(default_factory=lambda: RunRequest.model_validate({})),
+                      ctx: Context = Depends(get_ctx), principal: Principal = Depends(require("analyst"))) -> Any:
     """Validate parameters now (400 on a bad one), run in the background, wait up to
-    ``wait_s`` (default from settings) and answer inline, or 202 with the job id."""
+    ``wait_s`` (default from settings) and answer inline, or 202 with the job id.
+
+    The wait is on the event loop (the run is in the job pool), so requests waiting for
+    slow runs hold no handler thread."""
     p = ctx.library.get(pattern_id[:100])
     audit_note(request, **audit_params(p, body.params))
     bound = p.bind(body.params)  # validation errors surface before a job exists
@@ -87,37 +92,47 @@ def run_pattern(request: Request, pattern_id: str, body: RunRequest = Body(defau
         ctx.clues.add(clues, run_id)
         return clues
 
-    job = ctx.jobs.submit(p.id, principal.id, work, _safe_error)
+    job = ctx.jobs.submit(p.id, principal.id, work, safe_error)
     wait = ctx.settings.inline_wait_s if body.wait_s is None else body.wait_s
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and job.state in ("queued", "running"):
-        time.sleep(0.01)
+    if job.future is not None and wait > 0:
+        await asyncio.wait([asyncio.wrap_future(job.future)], timeout=wait)  # no cancel on timeout
     audit_note(request, job=job.id)
     if job.state == "done":
         audit_note(request, results=len(job.result))
-        return {"job": job.view(), **_result(job.result, body.limit)}
+        return FastJSON({"job": job.view(), **_result(job.result, body.limit)})
     if job.state == "failed" and job.error:
         return JSONResponse({"error": job.error, "job": job.view()}, status_code=int(job.error["status"]))
     return JSONResponse({"job": job.view(), "poll": f"/jobs/{job.id}"}, status_code=202)
 
 
-@router.get("/jobs/{job_id}", summary="Poll a pattern-run job")
+@router.get("/jobs/{job_id}", summary="Poll a job (a pattern run or an upload ingest)")
 def get_job(request: Request, job_id: str, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
             offset: Annotated[int, Query(ge=0)] = 0, ctx: Context = Depends(get_ctx),
-            _: Principal = Depends(require("analyst"))) -> dict[str, Any]:
-    """State of the job and, once done, a page of its clues."""
+            _: Principal = Depends(require("analyst"))) -> FastJSON:
+    """State of the job (``queued``, ``running``, ``done``, ``failed``, ``cancelled`` or
+    ``interrupted`` when the service stopped before it ended) and, once done: for a
+    pattern run a page of its clues, for an upload the ingest summary and quarantine
+    report. Jobs are kept on disk: any worker answers, and they survive a restart."""
     job = ctx.jobs.get(job_id[:100])
     out: dict[str, Any] = {"job": job.view()}
+    audit_note(request, job=job.id, kind=job.kind)
     if job.state == "done":
         res = job.result
-        out.update({"count": len(res), "clues": res[offset:offset + limit], "offset": offset, "limit": limit,
-                    "next_offset": offset + limit if offset + limit < len(res) else None})
-        audit_note(request, results=len(res[offset:offset + limit]))
-    return out
+        if job.kind == "upload":
+            out.update(res or {})
+            audit_note(request, results=(res or {}).get("summary", {}).get("entities"))
+        else:
+            res = res or []
+            out.update({"count": len(res), "clues": res[offset:offset + limit], "offset": offset, "limit": limit,
+                        "next_offset": offset + limit if offset + limit < len(res) else None})
+            audit_note(request, results=len(res[offset:offset + limit]))
+    return FastJSON(out)
 
 
 @router.delete("/jobs/{job_id}", summary="Cancel a queued or running job")
 def cancel_job(request: Request, job_id: str, ctx: Context = Depends(get_ctx),
                _: Principal = Depends(require("analyst"))) -> dict[str, Any]:
     """Cancel: a queued job never starts; a running query's result is dropped."""
-    return {"job": ctx.jobs.cancel(job_id[:100]).view()}
+    job = ctx.jobs.cancel(job_id[:100])
+    audit_note(request, job=job.id, kind=job.kind)
+    return {"job": job.view()}

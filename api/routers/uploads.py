@@ -1,4 +1,4 @@
-"""Uploads of record files and documents for ingest (size-limited, type-checked)."""
+"""Uploads of record files and documents: checked and stored in the request, ingested by a background job."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import shutil
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
 
 from api.auth import Principal
 from api.deps import Context, audit_note, get_ctx, require
 from api.errors import PayloadTooLarge, UnsupportedMedia
+from api.routers.patterns import safe_error
 from extractors.ingest import DOCUMENT_SUFFIXES, RECORD_SUFFIXES, ingest
 from kg.errors import DataError
 
@@ -39,13 +41,18 @@ def _check_type(suffix: str, head: bytes) -> None:
         raise UnsupportedMedia("binary content in a text file", suffix=suffix)
 
 
-@router.post("/uploads", summary="Upload record files or documents and ingest them",
-             responses={413: {"description": "too large"}, 415: {"description": "type not accepted"}})
+@router.post("/uploads", summary="Upload record files or documents; ingest them in the background",
+             status_code=202,
+             responses={202: {"description": "stored and queued: poll /jobs/{id} for the ingest summary and "
+                                             "quarantine report"},
+                        413: {"description": "too large"}, 415: {"description": "type not accepted"}})
 def upload(request: Request, files: Annotated[list[UploadFile], File(description="CSV/TSV/XLSX/JSONL/TXT files")],
            dataset: Annotated[str, Form(min_length=1, max_length=60)] = "upload",
-           ctx: Context = Depends(get_ctx), principal: Principal = Depends(require("analyst"))) -> dict[str, Any]:
-    """Store the files in a fresh upload folder, ingest them into ``dataset`` and return
-    the ingest summary with the quarantine report (file, row, reason, rule, level)."""
+           ctx: Context = Depends(get_ctx), principal: Principal = Depends(require("analyst"))) -> JSONResponse:
+    """Check and store the files in a fresh upload folder (type, size: 415/413 now), then
+    answer 202 with a job id; the ingest into ``dataset`` runs in the background (one at a
+    time) and ``GET /jobs/{id}`` gives its summary and quarantine report (file, row,
+    reason, rule, level) once done."""
     if not _DATASET_RE.match(dataset):
         raise DataError("dataset name may hold letters, digits, '_', '-', '.'", field="dataset")
     if not files or len(files) > 20:
@@ -76,20 +83,26 @@ def upload(request: Request, files: Annotated[list[UploadFile], File(description
                     out.write(chunk)
             if total > limit:
                 raise PayloadTooLarge("upload too large", max_bytes=limit)
-        quarantine = folder / "quarantine.jsonl"
-        summary = ingest(ctx.store, [files_dir], dataset=dataset, quarantine_file=quarantine, progress=False)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    report = []
-    if quarantine.exists():
-        for line in quarantine.read_text("utf-8").splitlines()[:1000]:
-            if line.strip():
-                rec = json.loads(line)
-                report.append({k: rec.get(k) for k in ("file", "row", "offset", "reason", "rule", "level")
-                               if k in rec})
-    s = summary.as_dict()
-    audit_note(request, upload=up_id, files=len(names), bytes=total, dataset=dataset,
-               results=s.get("entities"), quarantined=s.get("quarantined"))
-    return {"upload": up_id, "dataset": dataset, "files": names, "bytes": total, "summary": s,
-            "quarantine": report}
+    store = ctx.store
+
+    def work(_job_id: str) -> dict[str, Any]:
+        quarantine = folder / "quarantine.jsonl"
+        summary = ingest(store, [files_dir], dataset=dataset, quarantine_file=quarantine, progress=False)
+        report = []
+        if quarantine.exists():
+            for line in quarantine.read_text("utf-8").splitlines()[:1000]:
+                if line.strip():
+                    rec = json.loads(line)
+                    report.append({k: rec.get(k) for k in ("file", "row", "offset", "reason", "rule", "level")
+                                   if k in rec})
+        return {"upload": up_id, "dataset": dataset, "files": names, "bytes": total, "summary": summary.as_dict(),
+                "quarantine": report}
+
+    job = ctx.jobs.submit(None, principal.id, work, safe_error, kind="upload",
+                          meta={"upload": up_id, "dataset": dataset})
+    audit_note(request, upload=up_id, files=len(names), bytes=total, dataset=dataset, job=job.id)
+    return JSONResponse({"job": job.view(), "poll": f"/jobs/{job.id}", "upload": up_id, "dataset": dataset,
+                         "files": names, "bytes": total}, status_code=202)

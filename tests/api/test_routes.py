@@ -7,6 +7,7 @@ import json
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,13 +203,28 @@ BANK_CSV = ("账号,户名,证件类型,证件号码,开户网点,开户日期,�
             "6222021234567890128,赵六,居民身份证,11010519491231002X,建行朝阳支行,0000-00-00,正常,13800138002\n")
 
 
+def wait_job(api: Api, jid: str, role: str = "analyst") -> dict[str, Any]:
+    """Poll ``/jobs/{jid}`` until the job has ended."""
+    for _ in range(1000):
+        r = api.client.get(f"/jobs/{jid}", headers=api.h(role))
+        assert r.status_code == 200, r.text
+        d: dict[str, Any] = r.json()
+        if d["job"]["state"] not in ("queued", "running"):
+            return d
+        time.sleep(0.02)
+    raise AssertionError("job did not end")
+
+
 def test_upload_ingests_and_reports_quarantine(api: Api) -> None:
     files = {"files": ("../../bank_accounts_2024.csv", BANK_CSV.encode("utf-8"), "text/csv")}
     r = api.client.post("/uploads", files=files, data={"dataset": "up1"}, headers=api.h("analyst"))
-    assert r.status_code == 200, r.text
+    assert r.status_code == 202, r.text  # stored and queued: the ingest runs off the request path
     d = r.json()
-    assert d["files"] == ["bank_accounts_2024.csv"]
+    assert d["files"] == ["bank_accounts_2024.csv"] and d["job"]["kind"] == "upload"
     assert (api.settings.data_dir / "uploads" / d["upload"] / "files" / "bank_accounts_2024.csv").exists()
+    up = d["upload"]
+    d = wait_job(api, d["job"]["id"])
+    assert d["job"]["state"] == "done" and d["upload"] == up and d["dataset"] == "up1"
     assert d["summary"]["records_read"] == 3
     assert d["summary"]["quarantined"] >= 2
     assert len(d["quarantine"]) >= 2 and all("reason" in q for q in d["quarantine"])
