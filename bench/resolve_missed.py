@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                     groups[t].append(uid)
                 causes: Counter[str] = Counter()
                 examples: dict[str, list] = defaultdict(list)
-                for t, uids in groups.items():
+                for uids in groups.values():
                     uids.sort()
                     for i in range(len(uids)):
                         for j in range(i + 1, len(uids)):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz
@@ -395,14 +395,13 @@ def annotate(entities: list[Entity]) -> list[Entity]:
             e = replace(e, name_unique=True)
         elif e.label == "Person" and not e.strong and e.id_number and _id_is_pattern(e.id_number):
             c = compact(e.id_number)
-            if one_fit(by_frag.get(c[:6] + c[-4:], ()), lambda s, c=c: id_pattern_compatible(c, s), _surname(e.name)):
+            if one_fit(by_frag.get(c[:6] + c[-4:], ()), partial(id_pattern_compatible, c), _surname(e.name)):
                 e = replace(e, id_unique=True)
         if e.label == "Person" and not e.strong and e.cards:
             uniq = set()
             for c in e.cards:
                 pat = card_pattern(c)
-                if pat and one_fit(full_cards.get(_card_key(*pat), ()), lambda f, pat=pat: card_fits(pat, f),
-                                   _surname(e.name)):
+                if pat and one_fit(full_cards.get(_card_key(*pat), ()), partial(card_fits, pat), _surname(e.name)):
                     uniq.add(c)
             if uniq:
                 e = replace(e, unique_cards=frozenset(uniq))
