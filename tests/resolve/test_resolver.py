@@ -122,7 +122,7 @@ def test_ground_truth_tiny(store: GraphStore, tiny_scenario: Path, tmp_path: Pat
     ev = evaluate(store, tiny_scenario, res.canonical)
     # levels reached on seed 7 (see bench/results/resolve.json for demo scale)
     assert ev["Person"]["precision"] >= 0.99
-    assert ev["Person"]["recall"] >= 0.85
+    assert ev["Person"]["recall"] >= 0.93  # 0.945 on seed 7 (masked names linked through attached numbers)
     assert ev["Person"]["recall_without_masked_mentions"] >= 0.98
     assert ev["Company"]["precision"] >= 0.99
     assert ev["Company"]["recall"] >= 0.95
