@@ -32,8 +32,12 @@ _MASKS = set("某×XＸ*＊")
 _HELD = ("ID_CARD", "BANK_CARD", "ACCOUNT", "PHONE")
 #: a line of a form: a short key and a full-width or ASCII colon (户名：, 身份证号：, 被询问人：)
 _FIELD_LINE = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff]{1,8}[：:]")
-#: words between a name and a card / account / phone that make it the name's (张某名下…, 张某的…, 张某使用的…)
-_POSSESSIVE = re.compile(r"名下|的|持有|使用|开立|开户|办理|申领")
+#: what may stand between a name and its card / account / phone (banks left out): 名下银行卡（卡号 /
+#: 的账户，账号为 / 使用的手机（号码 — a possessive, at most four other characters, the kind of number
+_POSSESSIVE = re.compile(
+    r"(?:名下|的|持有的?|使用的?|开立的?|开户的?|办理的?|申领的?)的?[\u4e00-\u9fff]{0,4}?"
+    r"(?:银行卡|信用卡|借记卡|储蓄卡|贷记卡|卡|银行账户|账户|帐户|手机|电话)?[（(]?"
+    r"(?:卡号|账号|帐号|号码|手机号码?|电话号码?|联系电话)?码?(?:[:：为是]|尾号)?[ \t\u3000]*")
 #: the most characters between a name and its identifier (an ID number in the same sentence may be
 #: further, after sex, birth date, ethnicity, education: 被告人张某，男，……，公民身份号码…)
 _MAX_GAP = 40
@@ -127,7 +131,8 @@ class ExtractionResult:
 
         * an ID number in the same sentence (a company holds no 身份证号);
         * a card, account or phone in the same sentence in a parenthesis right after the
-          name (张某（卡号…）), or after 名下 / 的 / 持有 / 使用 (张某名下中国银行卡（卡号…）),
+          name (张某（卡号…）), or after 名下 / 的 / 持有 / 使用 and at most four other
+          characters besides bank names (张某名下中国银行银行卡（卡号…）, 张某使用的手机（号码…）),
           with no organisation other than a bank between;
         * any of them in a form: the name is the value of a field (户名：张某, 被询问人：张某)
           and the identifier a field of the same or one of the next two lines, all of them
@@ -141,7 +146,10 @@ class ExtractionResult:
             if not any("银行" not in (o.extra.get("alias_of") or o.text) for o in orgs):
                 if gap[:1] in ("（", "(") and not any(c in gap for c in "）)"):
                     return True
-                if _POSSESSIVE.search(gap) and not any(c in gap for c in "，,。；;"):
+                bare = gap
+                for o in sorted(orgs, key=lambda o: -o.start):
+                    bare = bare[:o.start - p.end] + bare[o.end - p.end:]
+                if _POSSESSIVE.fullmatch(bare):
                     return True
         if re.fullmatch(r"[ \t\u3000]*[|｜][ \t\u3000]*", gap):
             return True

@@ -30,6 +30,10 @@ def held(res: ExtractionResult) -> set[tuple[str, str, str]]:
     # a card after 名下 (a bank between the name and the card does not break it)
     ("经查，张某名下中国建设银行银行卡（卡号6217********3382）于案发当日收到该款。",
      {("张某", "BANK_CARD", "6217********3382")}),
+    ("张某使用的手机（号码138****1234）与被害人联系。", {("张某", "PHONE", "138****1234")}),
+    ("被告人张某的中国农业银行账户（账号6228********2176）收到该款。", {("张某", "ACCOUNT", "6228********2176")}),
+    # 的 of another noun: the account the other side sent is not the name's
+    ("后对方加了马某某的微信并发了一个银行帐号6228XXXXXXXXXXX2176，马某某通过该账户付款。", set()),
     # a card in a parenthesis right after the name
     ("被害人李某某（银行卡号6222 **** **** 1234）报案称被骗。", {("李某某", "BANK_CARD", "6222 **** **** 1234")}),
     # two persons in one sentence: each keeps its own number
