@@ -1,15 +1,22 @@
 """The extractor's result: entity and relation mentions, statements, JSON lines.
 
-Uids: a person with an ID number in the same sentence (after the name, with no other
-person between) is ``Person:<id number>``; every other person is scoped to its document,
-``Person:doc:<doc_id>:<name>``, so two documents' 张某 never merge. Companies with a
-USCC attached are ``Company:<uscc>``, other clean names ``Company:name:<name>``, masked
-names (某, ×, X) ``Company:doc:<doc_id>:<name>``. Masked identifiers are doc-scoped too.
+Uids: a person with a full ID number attached (see :meth:`ExtractionResult.holders`) is
+``Person:<id number>``; every other person is scoped to its document,
+``Person:doc:<doc_id>:<name>``, so two documents' 张某 never merge. A masked ID number
+attached to a person (张某, 公民身份号码110105XXXXXXXX8499) becomes that person's
+``id_number`` and names the same node; an unattached one stays a node of its own
+(``Person:doc:<doc_id>:id:<number>``). Bank cards / accounts and phones attached to a
+person give ``OWNS`` / ``HAS_PHONE`` relationships (the entity resolver matches a masked
+card or ID number against full ones: a strong key, never the masked name alone).
+Companies with a USCC attached are ``Company:<uscc>``, other clean names
+``Company:name:<name>``, masked names (某, ×, X) ``Company:doc:<doc_id>:<name>``.
+Masked identifiers are doc-scoped too.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -21,6 +28,20 @@ __version__ = "0.1.0"
 EXTRACTOR = f"extractors.documents@{__version__}"
 
 _MASKS = set("某×XＸ*＊")
+#: identifiers that belong to a person when written next to their name
+_HELD = ("ID_CARD", "BANK_CARD", "ACCOUNT", "PHONE")
+#: a line of a form: a short key and a full-width or ASCII colon (户名：, 身份证号：, 被询问人：)
+_FIELD_LINE = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff]{1,8}[：:]")
+#: what may stand between a name and its card / account / phone (banks left out): 名下银行卡（卡号 /
+#: 的账户，账号为 / 使用的手机（号码 — a possessive, at most four other characters, the kind of number
+_POSSESSIVE = re.compile(
+    r"(?:名下|的|持有的?|使用的?|开立的?|开户的?|办理的?|申领的?)的?[\u4e00-\u9fff]{0,4}?"
+    r"(?:银行卡|信用卡|借记卡|储蓄卡|贷记卡|卡|银行账户|账户|帐户|手机|电话)?[（(]?"
+    r"(?:卡号|账号|帐号|号码|手机号码?|电话号码?|联系电话)?码?(?:[:：为是]|尾号)?[ \t\u3000]*")
+#: the most characters between a name and its identifier (an ID number in the same sentence may be
+#: further, after sex, birth date, ethnicity, education: 被告人张某，男，……，公民身份号码…)
+_MAX_GAP = 40
+_MAX_GAP_ID = 100
 
 
 @dataclass(frozen=True)
@@ -82,6 +103,7 @@ class ExtractionResult:
     relations: list[Relation]
     extractor: str = EXTRACTOR
     _person_ids: dict[str, Entity] | None = field(default=None, init=False, repr=False, compare=False)
+    _holders: dict[tuple[int, int], Entity] | None = field(default=None, init=False, repr=False, compare=False)
 
     def prov(self, start: int, end: int) -> Provenance:
         """Provenance of a fact at ``start``-``end`` of this document."""
@@ -99,35 +121,98 @@ class ExtractionResult:
                 return x
         return None
 
+    def _line(self, pos: int) -> tuple[int, int]:
+        s = self.text.rfind("\n", 0, pos) + 1
+        e = self.text.find("\n", pos)
+        return s, (len(self.text) if e < 0 else e)
+
+    def _belongs(self, p: Entity, x: Entity, orgs: list[Entity]) -> bool:
+        """Whether identifier ``x`` (after person ``p``, no other person between) is ``p``'s.
+
+        * an ID number in the same sentence (a company holds no 身份证号);
+        * a card, account or phone in the same sentence in a parenthesis right after the
+          name (张某（卡号…）), or after 名下 / 的 / 持有 / 使用 and at most four other
+          characters besides bank names (张某名下中国银行银行卡（卡号…）, 张某使用的手机（号码…）),
+          with no organisation other than a bank between;
+        * any of them in a form: the name is the value of a field (户名：张某, 被询问人：张某)
+          and the identifier a field of the same or one of the next two lines, all of them
+          short field lines (证件号码：…, 联系电话：…);
+        * any of them in the next cell of a table row (张某 | 6222 **** **** 1234).
+        """
+        gap = self.text[p.end:x.start]
+        if p.sentence == x.sentence and len(gap) <= (_MAX_GAP_ID if x.label == "ID_CARD" else _MAX_GAP):
+            if x.label == "ID_CARD":
+                return True
+            if not any("银行" not in (o.extra.get("alias_of") or o.text) for o in orgs):
+                if gap[:1] in ("（", "(") and not any(c in gap for c in "）)"):
+                    return True
+                bare = gap
+                for o in sorted(orgs, key=lambda o: -o.start):
+                    bare = bare[:o.start - p.end] + bare[o.end - p.end:]
+                if _POSSESSIVE.fullmatch(bare):
+                    return True
+        if re.fullmatch(r"[ \t\u3000]*[|｜][ \t\u3000]*", gap):
+            return True
+        ls, _ = self._line(p.start)
+        if not re.search(r"[：:][ \t\u3000]*$", self.text[ls:p.start]):
+            return False
+        lines = self.text[ls:self._line(x.start)[1]].split("\n")
+        return len(lines) <= 3 and all(_FIELD_LINE.match(ln) and len(ln) <= 60 for ln in lines)
+
+    def holders(self) -> dict[tuple[int, int], Entity]:
+        """Identifier mention span -> the PERSON mention it belongs to (see :meth:`_belongs`);
+        always the nearest preceding name, so two persons in one sentence never swap."""
+        if self._holders is not None:
+            return self._holders
+        out: dict[tuple[int, int], Entity] = {}
+        last: Entity | None = None
+        orgs: list[Entity] = []
+        for x in sorted(self.entities, key=lambda m: (m.start, m.end)):
+            if x.label == "PERSON":
+                last, orgs = x, []
+            elif x.label == "ORG":
+                orgs.append(x)
+            elif x.label in _HELD and last is not None and self._belongs(last, x, orgs):
+                out[(x.start, x.end)] = last
+        self._holders = out
+        return out
+
     def person_ids(self) -> dict[str, Entity]:
-        """Names tied to exactly one ID number somewhere in the document (name -> ID mention).
+        """Names tied to exactly one ID number (full or masked) in the document (name -> ID mention).
 
         A masked name is already scoped to its document, so every mention of that name in
         the document is the same person; a name seen with two different ID numbers is
-        left doc-scoped.
+        left without one.
         """
         if self._person_ids is not None:
             return self._person_ids
         seen: dict[str, set[str]] = {}
         first: dict[str, Entity] = {}
-        for e in self.entities:
-            if e.label == "PERSON":
-                idc = self._attached(e, "ID_CARD", "PERSON")
-                if idc is not None:
-                    seen.setdefault(e.text, set()).add(str(idc.value))
-                    first.setdefault(e.text, idc)
+        for x in self.entities:
+            p = self.holders().get((x.start, x.end))
+            if p is not None and x.label == "ID_CARD":
+                seen.setdefault(p.text, set()).add(str(x.value))
+                first.setdefault(p.text, x)
         out = {name: first[name] for name, ids in seen.items() if len(ids) == 1}
         self._person_ids = out
         return out
+
+    def _id_owner(self, e: Entity) -> str | None:
+        """The name a masked ID number belongs to (the only name it is attached to)."""
+        names = {n for n, idc in self.person_ids().items() if idc.value == e.value}
+        return next(iter(names)) if len(names) == 1 else None
+
+    def _person_uid(self, name: str) -> str:
+        idc = self.person_ids().get(name)
+        if idc is not None and not idc.masked:
+            return f"Person:{idc.value}"
+        return f"Person:doc:{self.doc_id}:{name}"
 
     def uid(self, e: Entity) -> tuple[str, str] | None:
         """``(model label, uid)`` of the entity a mention names, or ``None`` for MONEY/DATE."""
         d = self.doc_id
         if e.label == "PERSON":
-            idc = self.person_ids().get(e.text)
-            if idc is not None:
-                return "Person", f"Person:{idc.value}"
-            return "Person", f"Person:doc:{d}:{e.text}"
+            return "Person", self._person_uid(e.text)
         if e.label == "ORG":
             name = e.extra.get("alias_of", e.text)
             code = self._attached(e, "USCC", "ORG")
@@ -137,7 +222,10 @@ class ExtractionResult:
                 return "Company", f"Company:doc:{d}:{name}"
             return "Company", f"Company:name:{name}"
         if e.label == "ID_CARD":
-            return "Person", (f"Person:doc:{d}:id:{e.text}" if e.masked else f"Person:{e.value}")
+            if not e.masked:
+                return "Person", f"Person:{e.value}"
+            owner = self._id_owner(e)
+            return "Person", (self._person_uid(owner) if owner is not None else f"Person:doc:{d}:id:{e.text}")
         if e.label == "USCC":
             return "Company", f"Company:{e.value}"
         if e.label in ("BANK_CARD", "ACCOUNT"):
@@ -160,12 +248,14 @@ class ExtractionResult:
         if e.label == "PERSON":
             idc = self.person_ids().get(e.text)
             props: dict[str, Any] = {"name": e.text, "masked": e.masked}
-            if idc is not None:
+            if idc is not None and not idc.masked:
                 props.update({"id_number": idc.value, "id_valid": bool(idc.valid)})
                 if idc.extra.get("birth_date"):
                     props["birth_date"] = idc.extra["birth_date"]
             else:
                 props["doc_scope"] = self.doc_id
+                if idc is not None:
+                    props["id_number"] = idc.value
             return props
         if e.label == "ORG":
             props = {"name": e.extra.get("alias_of", e.text)}
@@ -229,6 +319,7 @@ class ExtractionResult:
             for k, v in (("start", e.start), ("end", e.end), ("text", e.text)):
                 out.append(Statement("Document", doc_uid, pv, prop=k, value=v, rel="MENTIONS", obj_label=label,
                                      obj_uid=uid, rid=rid))
+        out.extend(self._holder_statements())
         by_span = {(e.start, e.end): e for e in self.entities}
         for r in self.relations:
             src, tgt = by_span.get(r.source_span), by_span.get(r.target_span)
@@ -236,6 +327,24 @@ class ExtractionResult:
                 continue
             out.extend(self._relation_statements(r, src, tgt))
         return out
+
+    def _holder_statements(self) -> Iterator[Statement]:
+        """``OWNS`` (cards, accounts) and ``HAS_PHONE`` (phones) for identifiers attached to a
+        person, one relationship per (person, identifier) with the first attachment's span."""
+        done: set[tuple[str, str]] = set()
+        by_span = {(e.start, e.end): e for e in self.entities}
+        for span, p in sorted(self.holders().items()):
+            x = by_span[span]
+            if x.label == "ID_CARD":
+                continue
+            a, b = self.uid(p), self.uid(x)
+            if a is None or b is None or (a[1], b[1]) in done:
+                continue
+            done.add((a[1], b[1]))
+            typ = "HAS_PHONE" if x.label == "PHONE" else "OWNS"
+            pv = self.prov(p.start, x.end)
+            yield Statement(a[0], a[1], pv, rel=typ, obj_label=b[0], obj_uid=b[1],
+                            rid=f"{typ}:{self.doc_id}:{a[1]}->{b[1]}")
 
     def _relation_statements(self, r: Relation, src: Entity, tgt: Entity) -> Iterator[Statement]:
         a, b = self.uid(src), self.uid(tgt)

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable, Iterator
+from functools import lru_cache, partial
+from typing import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -43,6 +43,7 @@ normalise_name = lru_cache(maxsize=262144)(_normalise_name)
 __all__ = [
     "Entity", "Feature", "annotate", "Match", "MatchSettings", "DEFAULT_SETTINGS", "WEIGHTS", "bank_branch",
     "blocking_keys", "candidate_pairs", "compare", "iter_matches", "company_core", "is_masked", "id_pattern_compatible",
+    "card_pattern", "card_fits",
 ]
 
 _MASK_CHARS = "某×XＸ*＊x"
@@ -70,6 +71,8 @@ WEIGHTS: dict[str, float] = {
     "id_pattern_unique": 1.0,
     "doc_id_fragment": 3.0,
     "same_source_column": 1.5,
+    "card_pattern_match": 2.5,
+    "card_pattern_unique": 1.0,
     # companies
     "company_name_core": 3.0,
     "company_name_exact": 0.5,
@@ -138,7 +141,9 @@ class Entity:
     document- or name-scoped nodes); ``id_number`` the identifier as written (maybe
     invalid or masked, ``110106XXXXXXXX6316``); ``scope`` the document of a document-scoped
     mention; ``source_column`` the file and mapping entity of a row-scoped mention.
-    Neighbour sets hold uids.
+    Neighbour sets hold uids; ``cards`` the numbers of the bank cards / accounts the node
+    owns (full, or masked as a document prints them: ``6217********3382``);
+    ``unique_cards`` those masked ones that fit exactly one full number in the data.
     """
 
     uid: str
@@ -155,8 +160,10 @@ class Entity:
     employers: frozenset[str] = frozenset()
     reps: frozenset[str] = frozenset()
     context: frozenset[str] = frozenset()
+    cards: frozenset[str] = frozenset()
     name_unique: bool = False
     id_unique: bool = False
+    unique_cards: frozenset[str] = frozenset()
 
     @property
     def masked(self) -> bool:
@@ -238,6 +245,34 @@ def _birth_from_id(value: str | None) -> str | None:
         if "1880" <= y <= "2030" and "01" <= m <= "12" and "01" <= d <= "31":
             return f"{y}-{m}-{d}"
     return None
+
+
+_CARD_MASK = re.compile(r"[*＊×Xx]+")
+
+
+def card_pattern(value: str) -> tuple[str, str] | None:
+    """(visible prefix, visible suffix) of a masked card number with at least four digits
+    on each side, else ``None`` (a full number, or too little left to match on).
+
+    >>> card_pattern("6217********3382"), card_pattern("****3382"), card_pattern("6217000408434983382")
+    (('6217', '3382'), None, None)
+    """
+    parts = _CARD_MASK.split(value)
+    if len(parts) < 2 or not parts[0].isdigit() or not parts[-1].isdigit():
+        return None
+    if len(parts[0]) < 4 or len(parts[-1]) < 4:
+        return None
+    return parts[0], parts[-1]
+
+
+def card_fits(pattern: tuple[str, str], full: str) -> bool:
+    """Whether a full card number fits a masked one's (prefix, suffix)."""
+    pre, suf = pattern
+    return full.isdigit() and len(full) > len(pre) + len(suf) and full.startswith(pre) and full.endswith(suf)
+
+
+def _card_key(pre: str, suf: str) -> str:
+    return f"{pre[:4]}:{suf[-4:]}"
 
 
 # -- companies ------------------------------------------------------------------------------
@@ -322,7 +357,11 @@ def _company_key(name: str) -> str:
 def annotate(entities: list[Entity]) -> list[Entity]:
     """Mark strong-keyed persons whose name no other strong-keyed person holds
     (``name_unique``): a weak mention of that exact name then gets a little weight.
-    A population-level heuristic (weight ``name_unique``; set it to 0 to switch off)."""
+    A population-level heuristic (weight ``name_unique``; set it to 0 to switch off).
+
+    Also mark a weak person's masked ID number (``id_unique``) and masked cards
+    (``unique_cards``) that fit exactly one full number in the data, counting only
+    holders whose surname is the weak person's (a masked name 张某 keeps the surname)."""
     from dataclasses import replace
 
     counts: dict[str, int] = {}
@@ -334,10 +373,20 @@ def annotate(entities: list[Entity]) -> list[Entity]:
         if e.label == "Company" and e.strong and e.name:
             k = _company_key(e.name)
             ckeys[k] = ckeys.get(k, 0) + 1
-    by_frag: dict[str, list[str]] = {}
+    by_frag: dict[str, list[tuple[str, str]]] = {}
     for e in entities:
         if e.label == "Person" and e.strong:
-            by_frag.setdefault(e.strong[:6] + e.strong[-4:], []).append(e.strong)
+            by_frag.setdefault(e.strong[:6] + e.strong[-4:], []).append((e.strong, _surname(e.name)))
+    full_cards: dict[str, set[tuple[str, str]]] = {}
+    for e in entities:
+        for c in e.cards:
+            if c.isdigit() and len(c) >= 9:
+                full_cards.setdefault(_card_key(c, c), set()).add((c, "" if e.masked else _surname(e.name)))
+
+    def one_fit(holders: Iterable[tuple[str, str]], fits: Callable[[str], bool], surname: str) -> bool:
+        # a masked name keeps the surname: only holders of that surname (or of no known name) count
+        return len({n for n, sn in holders if fits(n) and (not surname or not sn or sn == surname)}) == 1
+
     out = []
     for e in entities:
         if e.label == "Person" and e.strong and counts.get(e.name) == 1:
@@ -346,9 +395,16 @@ def annotate(entities: list[Entity]) -> list[Entity]:
             e = replace(e, name_unique=True)
         elif e.label == "Person" and not e.strong and e.id_number and _id_is_pattern(e.id_number):
             c = compact(e.id_number)
-            fits = [s for s in by_frag.get(c[:6] + c[-4:], []) if id_pattern_compatible(c, s)]
-            if len(fits) == 1:
+            if one_fit(by_frag.get(c[:6] + c[-4:], ()), partial(id_pattern_compatible, c), _surname(e.name)):
                 e = replace(e, id_unique=True)
+        if e.label == "Person" and not e.strong and e.cards:
+            uniq = set()
+            for c in e.cards:
+                pat = card_pattern(c)
+                if pat and one_fit(full_cards.get(_card_key(*pat), ()), partial(card_fits, pat), _surname(e.name)):
+                    uniq.add(c)
+            if uniq:
+                e = replace(e, unique_cards=frozenset(uniq))
         out.append(e)
     return out
 
@@ -358,8 +414,9 @@ def blocking_keys(e: Entity) -> set[str]:
     """Keys that put ``e`` in a block with its candidates.
 
     Masked names block only inside their document; other keys: exact name, invalid or
-    masked ID number (area code + last four), phone, company core name, bank branch,
-    legal representative.
+    masked ID number (area code + last four), phone, masked card number (first and last
+    four digits; a strong-keyed person's full cards give the same key), company core name,
+    bank branch, legal representative.
     """
     keys: set[str] = set()
     if e.label == "Person":
@@ -381,6 +438,12 @@ def blocking_keys(e: Entity) -> set[str]:
                 keys.add(f"id:{c}")
         for p in e.phones:
             keys.add(f"p:{p}")
+        for c in e.cards:
+            pat = card_pattern(c)
+            if pat:
+                keys.add("cp:" + _card_key(*pat))
+            elif e.strong and c.isdigit() and len(c) >= 9:
+                keys.add("cp:" + _card_key(c, c))
     else:
         if e.name:
             bb = bank_branch(e.name)
@@ -494,7 +557,7 @@ def _compare_person(a: Entity, b: Entity, fire, feats: list[Feature], settings: 
             if id_pattern_compatible(ca, cb) if pa else id_pattern_compatible(cb, ca):
                 fire("id_pattern_match")
                 if (a.id_unique if pa else b.id_unique) and not (pa and pb):
-                    fire("id_pattern_unique", "one strong-keyed person fits the masked number")
+                    fire("id_pattern_unique", "one strong-keyed person of this surname fits the masked number")
             else:
                 fire("id_conflict", "masked pattern")
         elif 15 <= len(ca) <= 19 and 15 <= len(cb) <= 19 and Levenshtein.distance(ca, cb) <= 2:
@@ -523,12 +586,27 @@ def _compare_person(a: Entity, b: Entity, fire, feats: list[Feature], settings: 
         fire("shared_context")
     if a.source_column and a.source_column == b.source_column and na == nb and not a.masked:
         fire("same_source_column")
+    _card_features(a, b, fire)
     if (a.masked or b.masked) and not (a.scope and a.scope == b.scope):
         # other evidence must carry the match on its own: an identifier or a phone
-        strong_other = {"id_pattern_match", "id_equal_unverified", "shared_phone"}
+        strong_other = {"id_pattern_match", "id_equal_unverified", "shared_phone", "card_pattern_match"}
         if not {f.name for f in feats} & strong_other:
             veto = "masked_cross_document"
     return veto
+
+
+def _card_features(a: Entity, b: Entity, fire) -> None:  # noqa: ANN001
+    """A masked card one node owns fits a full card the other owns (``card_pattern_match``;
+    ``card_pattern_unique`` when no other full number in the data fits it). Two masked
+    cards, or cards that do not fit, say nothing: a person may hold many cards."""
+    for x, y in ((a, b), (b, a)):
+        for c in sorted(x.cards):
+            pat = card_pattern(c)
+            if pat and any(card_fits(pat, f) for f in y.cards):
+                fire("card_pattern_match")
+                if c in x.unique_cards:
+                    fire("card_pattern_unique", "one full card number of a holder of this surname fits the masked one")
+                return
 
 
 def _compare_company(a: Entity, b: Entity, fire, settings: MatchSettings) -> str:  # noqa: ANN001

@@ -83,6 +83,7 @@ class ResolveResult:
 # -- loading ----------------------------------------------------------------------------------
 _SCOPED = re.compile(r"^(Person|Company):(?:unverified|mention):(?P<src>.+)#(?P<loc>[^:#]+):(?P<ent>[^:]+)$")
 _DOC = re.compile(r"^(Person|Company):doc:(?P<doc>[^:]+):(?P<rest>.+)$")
+_CARD_NO = re.compile(r"^\d[\d*＊×Xx]{7,}\d$")
 
 
 def _source_column(uid: str) -> str | None:
@@ -107,6 +108,10 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
             mlabels = [x for x in (e["l"] or []) if x != "Entity"]
             ml = mlabels[0] if mlabels else ""
             a, b, t = e["a"], e["b"], e["t"]
+            if ml == "BankAccount" and t == "OWNS":
+                num = b.rsplit(":", 1)[-1]
+                if _CARD_NO.match(num):
+                    nb[a]["cards"].add(num)
             if ml == "Phone":
                 nb[a]["phones"].add(b)
             elif ml == "Address":
@@ -140,7 +145,7 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
                               source_column=_source_column(uid),
                               phones=frozenset(f.get("phones", ())), addresses=frozenset(f.get("addresses", ())),
                               employers=frozenset(f.get("employers", ())), reps=frozenset(f.get("reps", ())),
-                              context=frozenset(f.get("context", ()))))
+                              context=frozenset(f.get("context", ())), cards=frozenset(f.get("cards", ()))))
     out.sort(key=lambda e: e.uid)
     return out
 

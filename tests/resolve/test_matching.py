@@ -12,6 +12,8 @@ from kg.resolve.matching import (
     bank_branch,
     blocking_keys,
     candidate_pairs,
+    card_fits,
+    card_pattern,
     company_core,
     compare,
     id_pattern_compatible,
@@ -21,6 +23,7 @@ from kg.resolve.matching import (
 ID_A = "110105197503214268"
 ID_B = "110106199701156316"
 P = frozenset({"Phone:13800138000"})
+CARD = "6217000408434983382"
 
 
 def person(uid: str, name: str = "", **kw) -> Entity:
@@ -60,6 +63,22 @@ CASES = [
      {"id_pattern_match"}, True),  # annotate(): the only strong-keyed person that fits
     (person(f"Person:{ID_B}", "曾辉磊"), person("Person:doc:D9:id:110106XXXXXXXX6317", "", scope="D9", id_number="110106XXXXXXXX6317"),
      {"id_conflict"}, False),
+    # a masked name carrying the masked ID number the document wrote after it (张某，…，公民身份号码110106XXXXXXXX6316)
+    (person(f"Person:{ID_B}", "曾辉磊"), person("Person:doc:D9:曾某", "曾某", scope="D9", id_number="110106XXXXXXXX6316"),
+     {"id_pattern_match"}, True),
+    (person(f"Person:{ID_B}", "曾辉磊"), person("Person:doc:D9:李某", "李某", scope="D9", id_number="110106XXXXXXXX6316"),
+     {"surname_conflict", "id_pattern_match"}, False),
+    # a masked name owning a masked card that fits the full card of a strong-keyed person
+    (person(f"Person:{ID_B}", "曾辉磊", cards=frozenset({CARD})),
+     person("Person:doc:D9:曾某", "曾某", scope="D9", cards=frozenset({"6217********3382"})),
+     {"card_pattern_match"}, True),  # annotate(): the only full number that fits
+    (person(f"Person:{ID_B}", "曾辉磊", cards=frozenset({CARD})),
+     person("Person:doc:D9:曾某", "曾某", scope="D9", cards=frozenset({"6217********3383"})),
+     set(), False),
+    # only the last four digits: too little to match on
+    (person(f"Person:{ID_B}", "曾辉磊", cards=frozenset({CARD})),
+     person("Person:doc:D9:曾某", "曾某", scope="D9", cards=frozenset({"***************3382"})),
+     set(), False),
     # companies
     (company("Company:91110101203052564F", "北京华鑫供应链管理有限公司"), company("Company:name:北京华鑫供应链管理有限责任公司",
                                                                         "北京华鑫供应链管理有限责任公司"),
@@ -170,3 +189,39 @@ def test_canonical_map_rules() -> None:
     assert canonical_map([j2, j1]) == m
     # ids are deterministic for automatic judgements
     assert Judgement.make("SAME_AS", w, s1, 4.0, "r").id == j1.id
+
+
+def test_masked_card_and_id_need_a_unique_fit() -> None:
+    """A masked card / ID number links a masked name only when exactly one full number of
+    a holder with that surname fits; never by the masked name alone."""
+    masked = person("Person:doc:D1:曾某", "曾某", scope="D1", cards=frozenset({"6217********3382"}))
+    holder = person(f"Person:{ID_B}", "曾辉磊", cards=frozenset({CARD}))
+    # another full card that fits, held by a person of the same surname: ambiguous, no match
+    other = person(f"Person:{ID_A}", "曾强", cards=frozenset({"6217999999999993382"}))
+    m, h, _ = annotate([masked, holder, other])
+    assert not m.unique_cards and not compare(m, h).is_match
+    # ... held by a person of another surname: it does not count
+    other2 = person(f"Person:{ID_A}", "王强", cards=frozenset({"6217999999999993382"}))
+    m, h, o = annotate([masked, holder, other2])
+    assert m.unique_cards == {"6217********3382"}
+    assert compare(m, h).is_match and not compare(m, o).is_match
+    # they share a block; two documents' masked names with the same masked card never match on it
+    assert blocking_keys(m) & blocking_keys(h)
+    twin = person("Person:doc:D2:曾某", "曾某", scope="D2", cards=frozenset({"6217********3382"}))
+    mm = compare(*annotate([masked, twin]))
+    assert mm.veto == "masked_cross_document" and not mm.is_match
+    # the same for a masked ID number
+    mid = person("Person:doc:D1:曾某", "曾某", scope="D1", id_number="110106XXXXXXXX6316")
+    twin_id = person("Person:110106196001066316", "曾伟")  # fits the pattern too
+    a, b, c = annotate([mid, person(f"Person:{ID_B}", "曾辉磊"), twin_id])
+    assert not a.id_unique and not compare(a, b).is_match
+    a, b, c = annotate([mid, person(f"Person:{ID_B}", "曾辉磊"), person("Person:110106196001066316", "王伟")])
+    assert a.id_unique and compare(a, b).is_match and not compare(a, c).is_match
+
+
+def test_card_pattern_helpers() -> None:
+    assert card_pattern("6217********3382") == ("6217", "3382")
+    assert card_pattern("622202*********7440") == ("622202", "7440")
+    assert card_pattern(CARD) is None and card_pattern("****3382") is None
+    assert card_fits(("6217", "3382"), CARD) and not card_fits(("6217", "3383"), CARD)
+    assert not card_fits(("6217", "3382"), "62173382")
