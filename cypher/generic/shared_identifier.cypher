@@ -1,26 +1,36 @@
 // ---
 // id: generic.shared_identifier
-// version: 1
-// title: {zh: 共用联系方式或地址的关联团伙, en: Parties sharing a phone or an address}
+// version: 2
+// title: {zh: 多名自然人共用联系方式或地址, en: Several persons sharing a phone or an address}
 // description: >
-//   A phone or an address used by at least min_parties distinct persons or companies
-//   (空壳公司集群、职业背债人、团伙). Identifiers used by more than max_degree parties
-//   (call centres, registration agents' addresses, hubs) are left out.
-// legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪, 刑法 205 虚开增值税专用发票罪]
+//   A phone or an address used by at least min_persons distinct natural persons as their
+//   own (contact or bank-reserved phone, residence) and by at least min_parties persons
+//   or companies in all (代持、买卖或出租出借账户、职业背债人、团伙). Why persons: a mobile
+//   number is registered to one person and a household shares at most a couple of them;
+//   three or more unrelated persons giving the same number is the classic sign of one
+//   controller behind their accounts or loan applications. Companies sharing a phone or
+//   an address with one person are left to the specific patterns: an agent or a boss
+//   routinely gives his own number for every company he registers, and incubators
+//   (众创空间), business centres and registration agents' addresses host many genuine
+//   companies (loans.shell_borrower_cluster adds the evidence that separates shells).
+//   Identifiers used by more than max_degree parties (switchboards, call centres, hub
+//   addresses) are too common to mean anything and are left out.
+// legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪, 刑法 287-2 帮助信息网络犯罪活动罪, 刑法 205 虚开增值税专用发票罪]
 // params:
-//   min_parties: {type: int, default: 3, min: 2}
+//   min_persons: {type: int, default: 3, min: 0, description: distinct natural persons using the identifier}
+//   min_parties: {type: int, default: 3, min: 2, description: distinct persons and companies using it}
 //   max_degree: {type: int, default: 50, min: 2, description: degree cap on the shared identifier}
-// returns: [identifier, kind, parties, members]
+// returns: [identifier, kind, parties, persons, companies, members]
 // backends: [neo4j, falkordb]
 // tags: [shell-companies, ring, identifiers]
 // members: members
-// score: parties
-// explain_zh: "{parties} 个自然人或单位共用同一{kind}（{identifier}）。"
+// score: persons * 100 + parties
+// explain_zh: "{persons} 名自然人和 {companies} 家单位共用同一{kind}（{identifier}），共 {parties} 个主体。"
 // ---
 MATCH (x:Entity)-[r:HAS_PHONE|LOCATED_AT]->(i:Entity)
 WHERE (x:Person OR x:Company) AND (i:Phone OR i:Address)
 WITH i, x ORDER BY x.uid
-WITH i, collect(DISTINCT x.uid) AS xs
-WHERE size(xs) >= $min_parties AND size(xs) <= $max_degree
-RETURN i.uid AS identifier, CASE WHEN i:Phone THEN '电话' ELSE '地址' END AS kind, size(xs) AS parties,
-       [i.uid] + xs AS members
+WITH i, collect(DISTINCT x.uid) AS xs, count(DISTINCT CASE WHEN x:Person THEN x.uid END) AS persons
+WHERE size(xs) >= $min_parties AND size(xs) <= $max_degree AND persons >= $min_persons
+RETURN i.uid AS identifier, CASE WHEN i:Phone THEN '电话' ELSE '地址' END AS kind, size(xs) AS parties, persons,
+       size(xs) - persons AS companies, [i.uid] + xs AS members
