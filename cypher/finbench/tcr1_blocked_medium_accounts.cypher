@@ -26,7 +26,7 @@
 // score: 0 - accountDistance
 // explain_zh: "账户 {other} 与起点账户之间存在 {accountDistance} 跳时间递增的转账链，且被冻结介质 {medium}（{mediumType}）登录过。"
 // ---
-MATCH (src:BankAccount {uid: $id})
+MATCH (src:Entity:BankAccount {uid: $id})
 CALL {
   WITH src
   MATCH (src)-[e:TRANSFERRED_TO]->(n:BankAccount)

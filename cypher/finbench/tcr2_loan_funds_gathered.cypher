@@ -24,7 +24,7 @@
 // score: sumLoanAmount
 // explain_zh: "账户 {other} 收到 {numLoans} 笔贷款发放（合计 {sumLoanAmount} 元），资金经不超过 3 跳时间递增的转账流入该自然人名下账户。"
 // ---
-MATCH (p:Person {uid: $id})
+MATCH (p:Entity:Person {uid: $id})
 CALL {
   WITH p
   MATCH (p)-[:OWNS]->(acc:BankAccount)

@@ -24,7 +24,7 @@
 // score: pathLength
 // explain_zh: "资金自该自然人名下账户按时间顺序经 {pathLength} 跳流转：{path}。"
 // ---
-MATCH (p:Person {uid: $id})
+MATCH (p:Entity:Person {uid: $id})
 CALL {
   WITH p
   MATCH (p)-[:OWNS]->(a:BankAccount)

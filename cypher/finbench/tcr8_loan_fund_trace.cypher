@@ -29,7 +29,7 @@
 // score: ratio
 // explain_zh: "贷款资金在 {minDistanceFromLoan} 跳内流入账户 {dst}，流入金额为贷款金额的 {ratio} 倍。"
 // ---
-MATCH (loan:LoanAccount {uid: $id})
+MATCH (loan:Entity:LoanAccount {uid: $id})
 CALL {
   WITH loan
   MATCH (loan)-[d:DEPOSITED_TO]->(a:BankAccount)
