@@ -15,7 +15,7 @@ from falkordb.path import Path as FPath
 
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
-from kg.store.base import GraphStore, Node, Rel, split_props
+from kg.store.base import GraphStore, Node, Rel, plain_rows, split_props
 from kg.store.base import Path as KPath
 from kg.store.ddl import falkordb_ddl
 from kg.store.embedded import EmbeddedServer
@@ -97,6 +97,8 @@ class FalkorDBStore(GraphStore):
 
     # -- normalisation ----------------------------------------------------------------
     def _normalise(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if plain_rows(rows):
+            return rows
         uid_of: dict[int, str] = {}
         missing: set[int] = set()
 

@@ -13,7 +13,7 @@ import neo4j
 from kg import __version__
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
-from kg.store.base import GraphStore, Node, Rel, split_props
+from kg.store.base import GraphStore, Node, Rel, plain_rows, split_props
 from kg.store.base import Path as KPath
 from kg.store.ddl import neo4j_ddl
 from neo4j import GraphDatabase, unit_of_work
@@ -78,6 +78,8 @@ class Neo4jStore(GraphStore):
 
     # -- normalisation ----------------------------------------------------------------
     def _normalise(self, tx: neo4j.ManagedTransaction, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if plain_rows(rows):
+            return rows
         uid_of: dict[str, str] = {}
         missing: set[str] = set()
 
