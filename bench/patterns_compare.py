@@ -102,7 +102,7 @@ def compare_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any)
                         t = time.perf_counter()
                         rows = len(p.rows(st, params, timeout=300))
                         ts.append((time.perf_counter() - t) * 1000)
-                r = {"params": params, "rows": rows, "same_rows": same, "old": _stats(t_old), "new": _stats(t_new),
+                r: dict[str, Any] = {"params": params, "rows": rows, "same_rows": same, "old": _stats(t_old), "new": _stats(t_new),
                      "ratio_p50": round(statistics.median(t_old) / statistics.median(t_new), 2),
                      "floor": _stats(floor(st, new.rows(st, params, timeout=300), repeat))}
                 runs.append(r)
