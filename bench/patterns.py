@@ -8,9 +8,21 @@ round trip including result normalisation). Generic patterns run with their defa
 snapshot by rank (degree, shared investments, existing cycles), since the upstream
 parameter files are dummies. The FinBench target is p95 <= 15 ms per seed.
 
-Results go to ``bench/results/patterns.json`` and are printed as Markdown.
+With ``--scale demo`` or ``--scale bench`` the graph is instead the generated scenario
+(:mod:`kg.synth`), ingested the way the main job does it (records and documents through
+:func:`extractors.ingest.ingest`, then entity resolution): every pattern runs with its
+defaults; patterns that need a seed get the busiest node of the right kind from the
+graph (found by a Cypher count, reported with the run). ``--people`` replaces the
+scale's number of background persons (the ``bench`` scale is 1,000,000 persons; the
+figure actually used is recorded). Generation, ingest and resolution are timed too.
+
+Results go to ``bench/results/patterns.json`` (the FinBench run at the top level, the
+scale runs under ``scales``; a run replaces only its own part) and are printed as Markdown.
+The load average is recorded before and after every backend's run.
 
     python bench/patterns.py [--backends falkordb,neo4j] [--repeat 20] [--neo4j-url bolt://127.0.0.1:17687]
+    python bench/patterns.py --scale demo [--repeat 10]
+    python bench/patterns.py --scale bench [--people 100000] [--repeat 5] [--timeout 300]
 """
 
 from __future__ import annotations
@@ -24,10 +36,12 @@ import statistics
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kg.datasets import load_mapped_dataset
+from kg.errors import KGError
 from kg.patterns import PatternLibrary
 from kg.store import GraphStore, open_store
 
@@ -107,19 +121,31 @@ def _pct(xs: list[float], q: float) -> float:
 
 
 def time_pattern(lib: PatternLibrary, st: GraphStore, pid: str, params: dict[str, Any], repeat: int,
-                 warmup: int) -> dict[str, Any]:
-    """p50/p95/max latency (ms) of one pattern with one parameter set."""
+                 warmup: int, timeout: float = 300, slow_ms: float | None = None) -> dict[str, Any]:
+    """p50/p95/max latency (ms) of one pattern with one parameter set.
+
+    With ``slow_ms``, a pattern whose first run takes longer than that is not repeated
+    (``runs`` says how many runs the figures come from)."""
     p = lib.get(pid)
     rows = 0
-    for _ in range(warmup):
-        rows = len(p.rows(st, params, timeout=300))
-    times = []
+    times: list[float] = []
+    for i in range(warmup):
+        t = time.perf_counter()
+        rows = len(p.rows(st, params, timeout=timeout))
+        if i == 0 and slow_ms is not None and (time.perf_counter() - t) * 1000 > slow_ms:
+            times.append((time.perf_counter() - t) * 1000)
+            repeat = 0
+            break
     for _ in range(repeat):
         t = time.perf_counter()
-        rows = len(p.rows(st, params, timeout=300))
+        rows = len(p.rows(st, params, timeout=timeout))
         times.append((time.perf_counter() - t) * 1000)
     return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(_pct(times, 0.95), 2),
-            "max_ms": round(max(times), 2), "rows": rows, "runs": repeat}
+            "max_ms": round(max(times), 2), "rows": rows, "runs": len(times)}
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def bench_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup: int, slow_repeat: int,
@@ -131,7 +157,8 @@ def bench_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup:
         t = time.perf_counter()
         load = load_mapped_dataset(st, "finbench", FINBENCH)
         out: dict[str, Any] = {"backend": st.server_version(), "load_seconds": round(time.perf_counter() - t, 1),
-                               "graph": {"nodes": load.nodes, "relationships": load.relationships}, "patterns": {}}
+                               "graph": {"nodes": load.nodes, "relationships": load.relationships},
+                               "load_average_before": _load(), "patterns": {}}
         plan = seeds()
         for p in lib:
             runs = []
@@ -144,10 +171,167 @@ def bench_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup:
                 print(f"  {name} {p.id} {params or 'defaults'}: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
                       f"{r['rows']} rows", flush=True)
             out["patterns"][p.id] = runs
+        out["load_average_after"] = _load()
         return out
     finally:
         st.clear()
         st.close()
+
+
+#: Cypher that finds a seed in a generated graph: (pattern ids, query returning the parameters)
+SCALE_SEED_QUERIES: list[tuple[tuple[str, ...], str]] = [
+    (("generic.transfer_trace",),
+     "MATCH (a:BankAccount)-[e:TRANSFERRED_TO]->() WITH a, count(e) AS c ORDER BY c DESC, a.uid LIMIT 1 "
+     "RETURN a.uid AS account"),
+    (("finbench.tcr1_blocked_medium_accounts", "finbench.tcr7_in_out_ratio", "finbench.tcr9_loan_laundering_ratios"),
+     "MATCH (a:BankAccount)-[e:TRANSFERRED_TO]->() WITH a, count(e) AS c ORDER BY c DESC, a.uid LIMIT 1 "
+     "RETURN a.uid AS id"),
+    (("finbench.tcr2_loan_funds_gathered",),
+     "MATCH (p:Person)-[:OWNS]->(:BankAccount)<-[e:TRANSFERRED_TO]-() WITH p, count(e) AS c "
+     "ORDER BY c DESC, p.uid LIMIT 1 RETURN p.uid AS id"),
+    (("finbench.tcr5_exact_transfer_trace", "finbench.tcr12_company_account_transfers"),
+     "MATCH (p:Person)-[:OWNS]->(:BankAccount)-[e:TRANSFERRED_TO]->() WITH p, count(e) AS c "
+     "ORDER BY c DESC, p.uid LIMIT 1 RETURN p.uid AS id"),
+    (("finbench.tcr3_shortest_transfer_path",),
+     "MATCH (a:BankAccount)-[e:TRANSFERRED_TO]->() WITH a, count(e) AS c ORDER BY c DESC, a.uid LIMIT 1 "
+     "MATCH (b:BankAccount)<-[f:TRANSFERRED_TO]-() WHERE b <> a WITH a, b, count(f) AS c "
+     "ORDER BY c DESC, b.uid LIMIT 1 RETURN a.uid AS id1, b.uid AS id2"),
+    (("finbench.tcr4_three_account_cycle",),
+     "MATCH (a:BankAccount)-[:TRANSFERRED_TO]->(b:BankAccount)-[:TRANSFERRED_TO]->(c:BankAccount)"
+     "-[:TRANSFERRED_TO]->(a) WHERE a <> b AND b <> c AND a <> c RETURN a.uid AS id1, b.uid AS id2 LIMIT 1"),
+    (("finbench.tcr6_withdrawal_after_many_to_one",),
+     "MATCH (a:BankAccount)<-[e:WITHDREW_TO]-() WITH a, count(e) AS c ORDER BY c DESC, a.uid LIMIT 1 "
+     "RETURN a.uid AS id"),
+    (("finbench.tcr8_loan_fund_trace",),
+     "MATCH (l:LoanAccount)-[d:DEPOSITED_TO]->() WITH l, count(d) AS c ORDER BY c DESC, l.uid LIMIT 1 "
+     "RETURN l.uid AS id"),
+    (("finbench.tcr10_investor_similarity",),
+     "MATCH (p1:Person)-[:INVESTED_IN]->(c)<-[:INVESTED_IN]-(p2:Person) WHERE p1.uid < p2.uid "
+     "RETURN p1.uid AS pid1, p2.uid AS pid2 LIMIT 1"),
+    (("finbench.tcr11_guarantee_chain",),
+     "MATCH (p:Person)-[g:GUARANTEED]->() WITH p, count(g) AS c ORDER BY c DESC, p.uid LIMIT 1 RETURN p.uid AS id"),
+]
+
+
+def scale_seeds(st: GraphStore, timeout: float) -> dict[str, dict[str, Any] | None]:
+    """Seed parameters per pattern found in the loaded graph (``None``: the graph has no such node)."""
+    out: dict[str, dict[str, Any] | None] = {}
+    for pids, q in SCALE_SEED_QUERIES:
+        try:
+            rows = st.query(q, {}, timeout=timeout)
+        except KGError:
+            rows = []
+        for pid in pids:
+            out[pid] = dict(rows[0]) if rows else None
+    return out
+
+
+def bench_scale_backend(name: str, url: str, lib: PatternLibrary, scenario: Path, work: Path, repeat: int,
+                        warmup: int, timeout: float, slow_ms: float, **kw: Any) -> dict[str, Any]:
+    """Ingest ``scenario`` like the main job (records, documents, resolution), then time every pattern."""
+    from extractors.ingest import ingest
+    from kg.resolve.matching import MatchSettings
+    from kg.resolve.resolver import resolve
+
+    st = open_store(url, **kw)
+    try:
+        st.clear()
+        out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": _load()}
+        t = time.perf_counter()
+        st.apply_schema()
+        quarantine = work / f"quarantine-{name}.jsonl"
+        ing = ingest(st, [scenario], dataset="demo", quarantine_file=quarantine, progress=False)
+        out["ingest_seconds"] = round(time.perf_counter() - t, 1)
+        out["ingest_rows"] = ing.records_read
+        print(f"  {name}: ingest {out['ingest_seconds']} s ({ing.records_read} rows), load {_load()}", flush=True)
+        t = time.perf_counter()
+        resolve(st, work / f"judgements-{name}.jsonl", settings=MatchSettings.from_settings())
+        out["resolve_seconds"] = round(time.perf_counter() - t, 1)
+        out["graph"] = st.count()
+        print(f"  {name}: resolution {out['resolve_seconds']} s, graph {out['graph']}", flush=True)
+        seeds_found = scale_seeds(st, timeout)
+        out["patterns"] = {}
+        for p in lib:
+            if not p.backends or name not in p.backends:
+                continue
+            needs = [k for k, v in p.params.items() if v.default is None]
+            params: dict[str, Any] = {}
+            if needs:
+                found = seeds_found.get(p.id)
+                if not found:
+                    out["patterns"][p.id] = [{"skipped": "no seed of the right kind in this graph"}]
+                    print(f"  {name} {p.id}: skipped (no seed)", flush=True)
+                    continue
+                params = found
+            try:
+                r = time_pattern(lib, st, p.id, params, repeat, warmup, timeout=timeout, slow_ms=slow_ms)
+            except KGError as exc:
+                r = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+            r["params"] = params
+            out["patterns"][p.id] = [r]
+            print(f"  {name} {p.id} {params or 'defaults'}: "
+                  + (f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, {r['rows']} rows, {r['runs']} runs"
+                     if "p50_ms" in r else r["error"]), flush=True)
+        out["load_average_after"] = _load()
+        return out
+    finally:
+        st.clear()
+        st.close()
+
+
+def run_scale(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
+    """Generate the ``args.scale`` scenario once, then ingest and time it on every backend."""
+    from kg.synth import SCALES
+    from kg.synth.generator import generate_config
+
+    cfg = SCALES[args.scale]
+    if args.people:
+        cfg = replace(cfg, people=args.people, shard_size=min(cfg.shard_size, args.people))
+    res: dict[str, Any] = {"scale": args.scale, "people": cfg.people, "seed": args.seed, "repeat": args.repeat,
+                           "timeout_s": args.timeout, "slow_ms": args.slow_ms, "when": time.strftime("%Y-%m-%d %H:%M"),
+                           "backends": {}}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-patterns-scale-") as tmp:
+        work = Path(tmp)
+        print(f"generating scale {args.scale} with {cfg.people} people (seed {args.seed})", flush=True)
+        t = time.perf_counter()
+        gen = generate_config(cfg, args.seed, work / "scenario")
+        res["generate_seconds"] = round(time.perf_counter() - t, 1)
+        res["record_rows"] = sum(v for k, v in gen["rows"].items() if not k.startswith("ground_truth"))
+        res["documents"] = gen.get("documents")
+        print(f"  generated in {res['generate_seconds']} s: {res['record_rows']} record rows", flush=True)
+        for b in args.backends.split(","):
+            print(f"{b}: ingesting the {args.scale} scenario and running {len(lib)} patterns", flush=True)
+            if b == "falkordb":
+                res["backends"][b] = bench_scale_backend(b, f"falkordb://{tmp}/graph", lib, work / "scenario", work,
+                                                         args.repeat, args.warmup, args.timeout, args.slow_ms)
+            else:
+                res["backends"][b] = bench_scale_backend(
+                    b, args.neo4j_url, lib, work / "scenario", work, args.repeat, args.warmup, args.timeout,
+                    args.slow_ms, user=os.environ.get("KG_NEO4J_USER", "neo4j"),
+                    password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
+    return res
+
+
+def markdown_scale(res: dict[str, Any]) -> str:
+    names = list(res["backends"])
+    lines = [f"Scale {res['scale']}, {res['people']} people: "
+             + "; ".join(f"{b} ingest {v['ingest_seconds']} s + resolution {v['resolve_seconds']} s"
+                         for b, v in res["backends"].items()),
+             "",
+             "| pattern | " + " | ".join(f"{b} p50 / p95 ms (runs)" for b in names) + " | rows |",
+             "|---|" + "---|" * len(names) + "---|"]
+    pids = sorted({pid for b in names for pid in res["backends"][b]["patterns"]})
+    for pid in pids:
+        cells, rows = [], ""
+        for b in names:
+            r = res["backends"][b]["patterns"].get(pid, [{}])[0]
+            if "p50_ms" in r:
+                cells.append(f"{r['p50_ms']} / {r['p95_ms']} ({r['runs']})")
+                rows = rows or str(r["rows"])
+            else:
+                cells.append(r.get("skipped") or r.get("error") or "-")
+        lines.append(f"| {pid} | " + " | ".join(cells) + f" | {rows} |")
+    return "\n".join(lines)
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -169,33 +353,53 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", default="finbench", choices=["finbench", "demo", "bench"],
+                    help="finbench: the FinBench example graph with seeds; demo/bench: the generated scenario")
+    ap.add_argument("--people", type=int, default=0, help="background persons (overrides the scale's)")
+    ap.add_argument("--seed", type=int, default=1, help="generator seed (demo/bench)")
     ap.add_argument("--backends", default="falkordb,neo4j")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--slow-repeat", type=int, default=5, help="repeats for whole-graph generic scans")
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=300, help="per query, seconds (demo/bench)")
+    ap.add_argument("--slow-ms", type=float, default=10000,
+                    help="demo/bench: a pattern whose first run takes longer is run once")
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_BENCH_NEO4J_URL", "bolt://127.0.0.1:17687"))
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "patterns.json"))
     args = ap.parse_args()
     lib = PatternLibrary.load()
-    results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                           "platform": platform.platform()},
-                               "repeat": args.repeat, "slow_repeat": args.slow_repeat, "target_p95_ms": TARGET_MS,
-                               "backends": {}}
-    with tempfile.TemporaryDirectory(prefix="kg-bench-patterns-") as tmp:
-        for b in args.backends.split(","):
-            print(f"{b}: loading FinBench and running {len(lib)} patterns", flush=True)
-            if b == "falkordb":
-                results["backends"][b] = bench_backend(b, f"falkordb://{tmp}/graph", lib, args.repeat, args.warmup,
-                                                       args.slow_repeat)
-            else:
-                results["backends"][b] = bench_backend(
-                    b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat,
-                    user=os.environ.get("KG_NEO4J_USER", "neo4j"),
-                    password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    out_path = Path(args.out)
+    previous: dict[str, Any] = {}
+    if out_path.exists():
+        previous = json.loads(out_path.read_text(encoding="utf-8"))
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    if args.scale != "finbench":
+        res = run_scale(args, lib)
+        res["machine"] = machine
+        results = previous
+        results.setdefault("scales", {})[args.scale] = res
+        report = markdown_scale(res)
+    else:
+        results = {"machine": machine, "repeat": args.repeat, "slow_repeat": args.slow_repeat,
+                   "target_p95_ms": TARGET_MS, "when": time.strftime("%Y-%m-%d %H:%M"), "backends": {}}
+        if "scales" in previous:
+            results["scales"] = previous["scales"]
+        with tempfile.TemporaryDirectory(prefix="kg-bench-patterns-") as tmp:
+            for b in args.backends.split(","):
+                print(f"{b}: loading FinBench and running {len(lib)} patterns", flush=True)
+                if b == "falkordb":
+                    results["backends"][b] = bench_backend(b, f"falkordb://{tmp}/graph", lib, args.repeat,
+                                                           args.warmup, args.slow_repeat)
+                else:
+                    results["backends"][b] = bench_backend(
+                        b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat,
+                        user=os.environ.get("KG_NEO4J_USER", "neo4j"),
+                        password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
+        report = markdown(results)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print()
-    print(markdown(results))
+    print(report)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@
 // score: jaccardSimilarity
 // explain_zh: "两名自然人共同投资 {common} 家企业，投资对象相似度（Jaccard）为 {jaccardSimilarity}。"
 // ---
-MATCH (p1:Person {uid: $pid1}), (p2:Person {uid: $pid2})
+MATCH (p1:Entity:Person {uid: $pid1}), (p2:Entity:Person {uid: $pid2})
 OPTIONAL MATCH (p1)-[i1:INVESTED_IN]->(c1:Company)
 WHERE i1.create_time > $startTime AND i1.create_time < $endTime
 WITH p1, p2, c1 ORDER BY c1.uid

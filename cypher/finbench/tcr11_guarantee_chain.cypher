@@ -20,7 +20,7 @@
 // score: sumLoanAmount
 // explain_zh: "担保链上共 {persons} 人，申请贷款 {numLoans} 笔，合计 {sumLoanAmount} 元。"
 // ---
-MATCH (p:Person {uid: $id})
+MATCH (p:Entity:Person {uid: $id})
 OPTIONAL MATCH path = (p)-[:GUARANTEED*1..]->(q:Person)
 WHERE q <> p AND all(r IN relationships(path) WHERE r.create_time > $startTime AND r.create_time < $endTime)
 WITH p, q ORDER BY q.uid

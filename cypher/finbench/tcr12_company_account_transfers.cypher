@@ -20,7 +20,7 @@
 // score: sumEdge2Amount
 // explain_zh: "该自然人名下账户向单位 {company} 的账户 {compAccount} 转账合计 {sumEdge2Amount} 元。"
 // ---
-MATCH (p:Person {uid: $id})-[:OWNS]->(a:BankAccount)-[e:TRANSFERRED_TO]->(b:BankAccount)
+MATCH (p:Entity:Person {uid: $id})-[:OWNS]->(a:BankAccount)-[e:TRANSFERRED_TO]->(b:BankAccount)
 WHERE e.ts > $startTime AND e.ts < $endTime
 WITH p, a, b, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
 WITH p, a, collect([b, e.amount])[0..$truncationLimit] AS outs

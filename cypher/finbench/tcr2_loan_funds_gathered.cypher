@@ -10,6 +10,10 @@
 //   balance. Truncation per account and step on its incoming transfers inside the
 //   window (sorted by timestamp, truncationOrder), before the ascending-time rule.
 //   Evaluated by latest departure per account and step, one CALL subquery per step.
+//   Performance: the time rule is tested in the expansion itself; only accounts with
+//   more incoming transfers than truncationLimit are sorted (a prepass per step).
+//   The degree comes from the store (COUNT {} here; outdegree()/indegree() in the
+//   .falkordb.cypher sibling, which differs only there).
 // legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪]
 // params:
 //   id: {type: string, description: uid of the Person}
@@ -24,55 +28,83 @@
 // score: sumLoanAmount
 // explain_zh: "账户 {other} 收到 {numLoans} 笔贷款发放（合计 {sumLoanAmount} 元），资金经不超过 3 跳时间递增的转账流入该自然人名下账户。"
 // ---
-MATCH (p:Person {uid: $id})
+MATCH (p:Entity:Person {uid: $id})
 CALL {
   WITH p
   MATCH (p)-[:OWNS]->(acc:BankAccount)
-  RETURN collect([acc, $endTime]) AS l0
+  RETURN collect(acc) AS m0, collect($endTime) AS t0
 }
 CALL {
-  WITH l0
-  UNWIND l0 AS y
-  WITH y[0] AS m, y[1] AS tm
-  MATCH (n:BankAccount)-[e:TRANSFERRED_TO]->(m)
+  WITH m0
+  UNWIND m0 AS m
+  WITH DISTINCT m
+  WITH m, COUNT { (m)<-[:TRANSFERRED_TO]-() } AS degree
+  WHERE degree > $truncationLimit
+  MATCH (m)<-[e:TRANSFERRED_TO]-(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
-  WITH m, tm, n, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
-  WITH m, tm, [x IN collect([n, e.ts])[0..$truncationLimit] WHERE x[1] < tm] AS c
-  UNWIND c AS x
-  WITH x[0] AS n, max(x[1]) AS t
-  RETURN collect([n, t]) AS l1
+  WITH m, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
+  WITH m, collect(e)[0..$truncationLimit] AS keep
+  UNWIND keep AS e
+  RETURN collect(DISTINCT m) AS bigM, collect(e) AS keepE
 }
 CALL {
-  WITH l1
-  UNWIND l1 AS y
-  WITH y[0] AS m, y[1] AS tm
-  MATCH (n:BankAccount)-[e:TRANSFERRED_TO]->(m)
+  WITH m0, t0, bigM, keepE
+  UNWIND range(0, size(m0) - 1) AS j
+  WITH m0[j] AS m, t0[j] AS tm, bigM, keepE
+  MATCH (m)<-[e:TRANSFERRED_TO]-(n:BankAccount)
+  WHERE e.ts < tm AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE)
+  WITH n, max(e.ts) AS t
+  RETURN collect(n) AS m1, collect(t) AS t1
+}
+WITH p, m1, t1
+CALL {
+  WITH m1
+  UNWIND m1 AS m
+  WITH DISTINCT m
+  WITH m, COUNT { (m)<-[:TRANSFERRED_TO]-() } AS degree
+  WHERE degree > $truncationLimit
+  MATCH (m)<-[e:TRANSFERRED_TO]-(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
-  WITH m, tm, n, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
-  WITH m, tm, [x IN collect([n, e.ts])[0..$truncationLimit] WHERE x[1] < tm] AS c
-  UNWIND c AS x
-  WITH x[0] AS n, max(x[1]) AS t
-  RETURN collect([n, t]) AS l2
+  WITH m, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
+  WITH m, collect(e)[0..$truncationLimit] AS keep
+  UNWIND keep AS e
+  RETURN collect(DISTINCT m) AS bigM, collect(e) AS keepE
 }
 CALL {
-  WITH l2
-  UNWIND l2 AS y
-  WITH y[0] AS m, y[1] AS tm
-  MATCH (n:BankAccount)-[e:TRANSFERRED_TO]->(m)
+  WITH m1, t1, bigM, keepE
+  UNWIND range(0, size(m1) - 1) AS j
+  WITH m1[j] AS m, t1[j] AS tm, bigM, keepE
+  MATCH (m)<-[e:TRANSFERRED_TO]-(n:BankAccount)
+  WHERE e.ts < tm AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE)
+  WITH n, max(e.ts) AS t
+  RETURN collect(n) AS m2, collect(t) AS t2
+}
+WITH p, m1, t1, m2, t2
+CALL {
+  WITH m2
+  UNWIND m2 AS m
+  WITH DISTINCT m
+  WITH m, COUNT { (m)<-[:TRANSFERRED_TO]-() } AS degree
+  WHERE degree > $truncationLimit
+  MATCH (m)<-[e:TRANSFERRED_TO]-(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
-  WITH m, tm, n, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
-  WITH m, tm, [x IN collect([n, e.ts])[0..$truncationLimit] WHERE x[1] < tm] AS c
-  UNWIND c AS x
-  WITH DISTINCT x[0] AS n
-  RETURN collect(n) AS l3
+  WITH m, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
+  WITH m, collect(e)[0..$truncationLimit] AS keep
+  UNWIND keep AS e
+  RETURN collect(DISTINCT m) AS bigM, collect(e) AS keepE
 }
 CALL {
-  WITH l1, l2, l3
-  UNWIND [x IN l1 | x[0]] + [x IN l2 | x[0]] + l3 AS other
-  WITH DISTINCT other
-  RETURN collect(other) AS reached
+  WITH m2, t2, bigM, keepE
+  UNWIND range(0, size(m2) - 1) AS j
+  WITH m2[j] AS m, t2[j] AS tm, bigM, keepE
+  MATCH (m)<-[e:TRANSFERRED_TO]-(n:BankAccount)
+  WHERE e.ts < tm AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE)
+  WITH DISTINCT n
+  RETURN collect(n) AS m3
 }
-UNWIND reached AS other
+WITH p, m1, m2, m3
+UNWIND m1 + m2 + m3 AS other
+WITH DISTINCT p, other
 MATCH (loan:LoanAccount)-[d:DEPOSITED_TO]->(other)
 WHERE d.ts > $startTime AND d.ts < $endTime
 WITH p, other, loan, count(d) AS deposits

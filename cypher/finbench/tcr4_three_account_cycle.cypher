@@ -21,7 +21,7 @@
 // score: sumEdge2Amount
 // explain_zh: "账户 {other} 收到目标账户转入 {numEdge3} 笔（{sumEdge3Amount} 元）并向源账户转回 {numEdge2} 笔（{sumEdge2Amount} 元），与两账户构成转账闭环。"
 // ---
-MATCH (src:BankAccount {uid: $id1})-[e1:TRANSFERRED_TO]->(dst:BankAccount {uid: $id2})
+MATCH (src:Entity:BankAccount {uid: $id1})-[e1:TRANSFERRED_TO]->(dst:Entity:BankAccount {uid: $id2})
 WHERE e1.ts > $startTime AND e1.ts < $endTime
 WITH src, dst LIMIT 1
 MATCH (dst)-[e3:TRANSFERRED_TO]->(other:BankAccount)

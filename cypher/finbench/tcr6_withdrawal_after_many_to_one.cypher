@@ -25,7 +25,7 @@
 // score: sumEdge2Amount
 // explain_zh: "账户 {mid} 收到 {numEdge1} 笔转入（合计 {sumEdge1Amount} 元）后向该卡取现/提现 {sumEdge2Amount} 元。"
 // ---
-MATCH (dst:BankAccount {uid: $id})<-[e:WITHDREW_TO]-(mid:BankAccount)
+MATCH (dst:Entity:BankAccount {uid: $id})<-[e:WITHDREW_TO]-(mid:BankAccount)
 WHERE e.ts > $startTime AND e.ts < $endTime AND e.amount > $threshold2
 WITH dst, mid, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
 WITH dst, collect([mid, e.amount])[0..$truncationLimit] AS ws

@@ -22,7 +22,7 @@
 // score: numSrc + numDst
 // explain_zh: "账户 {account} 在时间窗口内自 {numSrc} 个账户转入、向 {numDst} 个账户转出，转入/转出金额比为 {inOutRatio}。"
 // ---
-MATCH (mid:BankAccount {uid: $id})
+MATCH (mid:Entity:BankAccount {uid: $id})
 OPTIONAL MATCH (s:BankAccount)-[e:TRANSFERRED_TO]->(mid)
 WHERE e.ts > $startTime AND e.ts < $endTime AND e.amount > $threshold
 WITH mid, s, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid

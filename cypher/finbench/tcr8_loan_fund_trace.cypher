@@ -12,7 +12,11 @@
 //   deposit account is at 1, so 2..4), with ratio = traced inflow at that distance /
 //   loan amount (3 decimals). No time order along the trace. Truncation per account
 //   and step on its outgoing transfers and withdrawals inside the window (sorted by
-//   timestamp, truncationOrder) before the threshold test.
+//   timestamp, truncationOrder) before the threshold test. Performance: the threshold
+//   is tested in the expansion itself; only accounts with more outgoing edges than
+//   truncationLimit are sorted (a prepass per step lists the edges they keep).
+//   The degree comes from the store (COUNT {} here; outdegree()/indegree() in the
+//   .falkordb.cypher sibling, which differs only there).
 // legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪, 刑法 186 违法发放贷款罪]
 // inferred: true
 // params:
@@ -29,59 +33,87 @@
 // score: ratio
 // explain_zh: "贷款资金在 {minDistanceFromLoan} 跳内流入账户 {dst}，流入金额为贷款金额的 {ratio} 倍。"
 // ---
-MATCH (loan:LoanAccount {uid: $id})
+MATCH (loan:Entity:LoanAccount {uid: $id})
 CALL {
   WITH loan
   MATCH (loan)-[d:DEPOSITED_TO]->(a:BankAccount)
   WHERE d.ts > $startTime AND d.ts < $endTime
   WITH a, sum(d.amount) AS inflow
-  RETURN collect([a, inflow]) AS l0
+  RETURN collect(a) AS m0, collect(inflow) AS u0
 }
 CALL {
-  WITH l0
-  UNWIND l0 AS y
-  WITH y[0] AS m, y[1] AS up
-  MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(n:BankAccount)
+  WITH m0
+  UNWIND m0 AS m
+  WITH DISTINCT m
+  WITH m, COUNT { (m)-[:TRANSFERRED_TO|WITHDREW_TO]->() } AS degree
+  WHERE degree > $truncationLimit
+  MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
-  WITH m, up, n, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
-  WITH m, up, [x IN collect([n, e.amount])[0..$truncationLimit] WHERE x[1] > $threshold * up] AS c
-  UNWIND c AS x
-  WITH x[0] AS n, sum(x[1]) AS inflow
-  RETURN collect([n, inflow]) AS l1
+  WITH m, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
+  WITH m, collect(e)[0..$truncationLimit] AS keep
+  UNWIND keep AS e
+  RETURN collect(DISTINCT m) AS bigM, collect(e) AS keepE
 }
 CALL {
-  WITH l1
-  UNWIND l1 AS y
-  WITH y[0] AS m, y[1] AS up
+  WITH m0, u0, bigM, keepE
+  UNWIND range(0, size(m0) - 1) AS j
+  WITH m0[j] AS m, u0[j] AS up, bigM, keepE
   MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(n:BankAccount)
+  WHERE e.amount > $threshold * up AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE)
+  WITH n, sum(e.amount) AS inflow
+  RETURN collect(n) AS m1, collect(inflow) AS u1
+}
+WITH loan, m1, u1
+CALL {
+  WITH m1
+  UNWIND m1 AS m
+  WITH DISTINCT m
+  WITH m, COUNT { (m)-[:TRANSFERRED_TO|WITHDREW_TO]->() } AS degree
+  WHERE degree > $truncationLimit
+  MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
-  WITH m, up, n, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
-  WITH m, up, [x IN collect([n, e.amount])[0..$truncationLimit] WHERE x[1] > $threshold * up] AS c
-  UNWIND c AS x
-  WITH x[0] AS n, sum(x[1]) AS inflow
-  RETURN collect([n, inflow]) AS l2
+  WITH m, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
+  WITH m, collect(e)[0..$truncationLimit] AS keep
+  UNWIND keep AS e
+  RETURN collect(DISTINCT m) AS bigM, collect(e) AS keepE
 }
 CALL {
-  WITH l2
-  UNWIND l2 AS y
-  WITH y[0] AS m, y[1] AS up
+  WITH m1, u1, bigM, keepE
+  UNWIND range(0, size(m1) - 1) AS j
+  WITH m1[j] AS m, u1[j] AS up, bigM, keepE
   MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(n:BankAccount)
+  WHERE e.amount > $threshold * up AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE)
+  WITH n, sum(e.amount) AS inflow
+  RETURN collect(n) AS m2, collect(inflow) AS u2
+}
+WITH loan, m1, u1, m2, u2
+CALL {
+  WITH m2
+  UNWIND m2 AS m
+  WITH DISTINCT m
+  WITH m, COUNT { (m)-[:TRANSFERRED_TO|WITHDREW_TO]->() } AS degree
+  WHERE degree > $truncationLimit
+  MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
-  WITH m, up, n, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
-  WITH m, up, [x IN collect([n, e.amount])[0..$truncationLimit] WHERE x[1] > $threshold * up] AS c
-  UNWIND c AS x
-  WITH x[0] AS n, sum(x[1]) AS inflow
-  RETURN collect([n, inflow]) AS l3
+  WITH m, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid
+  WITH m, collect(e)[0..$truncationLimit] AS keep
+  UNWIND keep AS e
+  RETURN collect(DISTINCT m) AS bigM, collect(e) AS keepE
 }
 CALL {
-  WITH l1, l2, l3
-  UNWIND [x IN l1 | [x[0], x[1], 2]] + [x IN l2 | [x[0], x[1], 3]] + [x IN l3 | [x[0], x[1], 4]] AS z
-  WITH z[0] AS n, z[2] AS dist, z[1] AS inflow
-  ORDER BY dist
-  WITH n, collect([dist, inflow])[0] AS best
-  RETURN collect([n, best[0], best[1]]) AS reached
+  WITH m2, u2, bigM, keepE
+  UNWIND range(0, size(m2) - 1) AS j
+  WITH m2[j] AS m, u2[j] AS up, bigM, keepE
+  MATCH (m)-[e:TRANSFERRED_TO|WITHDREW_TO]->(n:BankAccount)
+  WHERE e.amount > $threshold * up AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE)
+  WITH n, sum(e.amount) AS inflow
+  RETURN collect(n) AS m3, collect(inflow) AS u3
 }
-UNWIND reached AS r
-WITH loan, r[0] AS dst, r[1] AS dist, r[2] AS inflow
-RETURN dst.uid AS dst, round(inflow / loan.amount * 1000) / 1000.0 AS ratio, dist AS minDistanceFromLoan,
+WITH loan, m1, u1, m2, u2, m3, u3
+UNWIND [i IN range(0, size(m1) - 1) | [m1[i], 2, u1[i]]] + [i IN range(0, size(m2) - 1) | [m2[i], 3, u2[i]]] +
+       [i IN range(0, size(m3) - 1) | [m3[i], 4, u3[i]]] AS z
+WITH loan, z[0] AS dst, z[1] AS dist, z[2] AS inflow
+ORDER BY dist
+WITH loan, dst, collect([dist, inflow])[0] AS best
+RETURN dst.uid AS dst, round(best[1] / loan.amount * 1000) / 1000.0 AS ratio, best[0] AS minDistanceFromLoan,
        [loan.uid, dst.uid] AS members

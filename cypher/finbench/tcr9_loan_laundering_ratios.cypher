@@ -23,7 +23,7 @@
 // score: ratioDeposit
 // explain_zh: "账户 {account}：贷款入账/还款比 {ratioRepay}，贷款入账/转出比 {ratioDeposit}，转入/转出比 {ratioTransfer}。"
 // ---
-MATCH (a:BankAccount {uid: $id})
+MATCH (a:Entity:BankAccount {uid: $id})
 OPTIONAL MATCH (:LoanAccount)-[e:DEPOSITED_TO]->(a)
 WHERE e.ts > $startTime AND e.ts < $endTime AND e.amount > $threshold
 WITH a, e ORDER BY CASE WHEN $truncationOrder = 'TIMESTAMP_DESCENDING' THEN -e.ts ELSE e.ts END, e.rid

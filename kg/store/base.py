@@ -121,6 +121,34 @@ def split_props(owners: Sequence[str], raw: Mapping[str, Any], model: Model
     return (model.decode_properties(owners, props), src, tuple(raw.get(DS) or ()), pv)
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(v: Any) -> bool:
+    t = type(v)
+    if t in _PLAIN_TYPES:
+        return True
+    if t is dict:
+        v = v.values()
+    elif t is not list and t is not tuple:
+        return False
+    for x in v:
+        if type(x) not in _PLAIN_TYPES and not _plain(x):
+            return False
+    return True
+
+
+def plain_rows(rows: Sequence[Mapping[str, Any]]) -> bool:
+    """True when every value of ``rows`` is a string, number, bool, null or a list/map of
+    those: normalisation would return such rows unchanged, so the stores skip it (a
+    pattern returning thousands of uid lists spends no time walking them three times)."""
+    for row in rows:
+        for v in row.values():
+            if type(v) not in _PLAIN_TYPES and not _plain(v):
+                return False
+    return True
+
+
 def chunked(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     """Yield consecutive slices of at most ``size`` rows."""
     for i in range(0, len(rows), size):

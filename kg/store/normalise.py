@@ -15,7 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping
 
-from kg.store.base import Node, Path, Rel
+from kg.store.base import Node, Path, Rel, plain_rows
 
 #: what a hook reports of a value: a node, a relationship, a path or neither
 NODE, REL, PATH = "node", "rel", "path"
@@ -57,6 +57,8 @@ def normalise_rows(adapter: ResultAdapter, rows: list[dict[str, Any]],
                    lookup_uids: Callable[[list[Any]], Iterable[tuple[Any, str]]]) -> list[dict[str, Any]]:
     """Rows with every graph value converted; ``lookup_uids`` answers ``(engine id, uid)``
     pairs for the endpoint ids no row carried (called at most once, only when needed)."""
+    if plain_rows(rows):
+        return rows  # nothing to convert: no graph values, no driver types
     uid_of: dict[Hashable, str] = {}
     ends: list[Hashable] = []
 
