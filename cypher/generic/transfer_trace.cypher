@@ -24,7 +24,7 @@
 // score: 0 - hops
 // explain_zh: "资金自起点账户按时间顺序经 {hops} 跳到达账户 {target}，共 {paths} 条不同的账户链路。"
 // ---
-MATCH (a:BankAccount {uid: $account})
+MATCH (a:Entity:BankAccount {uid: $account})  // Entity: the uid index is on the Entity label
 WITH a, [[[a], $start - 1]] AS p0
 CALL {
   WITH p0
