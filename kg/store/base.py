@@ -14,7 +14,7 @@ import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import ConstraintViolation, DataError, NotFound
 from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, load_model
@@ -329,8 +329,7 @@ class GraphStore(ABC):
         t0 = time.perf_counter()
         good, bad = self._prepare_nodes(label, rows)
         self._finish(bad, on_error, label, len(rows))
-        existing = self._existing_keys([r["uid"] for r in good],
-                                       lambda keys: set(keys) - self.missing_nodes(keys))
+        existing = set(r["uid"] for r in good) - self.missing_nodes(r["uid"] for r in good)
         create, waves = _split_new(good, "uid", existing)
         qc = (f"UNWIND $rows AS row CREATE (x:{ENTITY_LABEL}:{label}) "
               "SET x = row.props, x.uid = row.uid, x._src = [row.src], x._ds = [$ds]")
@@ -353,24 +352,6 @@ class GraphStore(ABC):
                               "WITH u, n WHERE n IS NULL RETURN u", {"uids": list(batch)}, None)
             missing.update(r["u"] for r in rows)
         return missing
-
-    def _existing_keys(self, keys: list[str], find: Callable[[list[str]], set[str]]) -> set[str]:
-        """The keys among ``keys`` already in the graph, looked up only when needed.
-
-        A probe looks up the first batch's keys. When none of them exists (a first load,
-        the common case), no further look-up is made: every first occurrence is sent to
-        ``CREATE``, and a batch that meets an existing key after all fails as a whole on
-        the uniqueness constraint (both engines roll the query back) and is written with
-        ``MERGE`` instead (:meth:`_create_batches`). When the probe finds existing keys (a
-        re-run, an update), every key is looked up so that existing ones go straight to
-        ``MERGE``. Either way the graph is the same; the probe saves one round of
-        look-ups over every key of a first load.
-        """
-        distinct = list(dict.fromkeys(keys))
-        probe = distinct[:self.batch_size]
-        if not probe or not find(probe):
-            return set()
-        return find(distinct)
 
     #: how many CREATE batches may be in flight at once (the backend overlaps the
     #: client's encoding of one batch with the server's execution of another)
@@ -433,8 +414,7 @@ class GraphStore(ABC):
         match = (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{uid: row.start}}) "
                  f"MATCH (b:{ENTITY_LABEL} {{uid: row.end}}) ")
         size = 1 if per_row else self.batch_size
-        existing = self._existing_keys([r["rid"] for r in good],
-                                       lambda keys: self.existing_rels(rel_type, keys))
+        existing = self.existing_rels(rel_type, [r["rid"] for r in good])
         create, waves = _split_new(good, "rid", existing)
         qc = match + (f"CREATE (a)-[x:{rel_type}]->(b) "
                       "SET x = row.props, x.rid = row.rid, x._src = [row.src], x._ds = [$ds]")

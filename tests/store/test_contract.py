@@ -221,8 +221,8 @@ def test_rows_of_one_key_in_one_call_apply_in_order(store: GraphStore) -> None:
 
 
 def test_existing_keys_beyond_the_first_batch_are_merged_not_duplicated(store: GraphStore) -> None:
-    """A first load looks up only the first batch's keys; an existing key in a later batch
-    makes that CREATE batch fail whole on the uniqueness constraint and it is merged instead."""
+    """Existing keys mixed into later batches of a call, and a key repeated within the call,
+    are merged in order, never duplicated (batches of 3 rows)."""
     store.upsert_nodes("Person", [person("Person:old", "旧", 1)], dataset=DS)
     store.upsert_nodes("Person", [person("Person:j", "甲", 1)], dataset=DS)
     store.upsert_relationships("RELATED_TO", [{"rid": "r-old", "start": "Person:old", "end": "Person:j",
