@@ -45,7 +45,10 @@ def _now() -> str:
 
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), "utf-8")
+    # job results hold clue rows (personal data): readable by the service's user only
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, default=str))
     os.replace(tmp, path)
 
 
@@ -97,7 +100,8 @@ class JobManager:
         self.ingest_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-ingest")
         self.max_jobs = max_jobs
         self.dir = Path(jobs_dir)
-        (self.dir / "owners").mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (self.dir / "owners").mkdir(mode=0o700, exist_ok=True)
         self.jobs: dict[str, Job] = {}  # the jobs this process runs (with their futures)
         self._lock = threading.Lock()
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"

@@ -55,6 +55,11 @@ def test_jobs_survive_a_restart(store: GraphStore, tmp_path: Path) -> None:
         assert c.get("/jobs/job_0000000000000000", headers=h).status_code == 404
         assert c.get("/jobs/..%2F..%2Fkeys", headers=h).status_code == 404
     assert verify_audit(s.data_dir / "audit.jsonl").ok
+    # job results hold clue rows (personal data): only the service's user may read them
+    jobs = s.data_dir / "jobs"
+    assert jobs.stat().st_mode & 0o077 == 0
+    stored = list(jobs.glob("*.json"))
+    assert stored and all(p.stat().st_mode & 0o077 == 0 for p in stored)
 
 
 def test_a_job_cut_by_shutdown_is_interrupted_not_lost(api: Api, tmp_path: Path) -> None:
