@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # this file is named api.py: keep bench/ off the path so ``api`` is the service package
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
+from bench.procstat import tree_cpu  # noqa: E402
+
 FINBENCH = ROOT.parent / "shared" / "data" / "finbench" / "snapshot"
 TARGET_P95_MS = 50.0
 PATTERNS = {"demo": "generic.fan_in", "finbench": "finbench.tcr11_guarantee_chain"}
@@ -56,33 +58,6 @@ PATTERNS = {"demo": "generic.fan_in", "finbench": "finbench.tcr11_guarantee_chai
 def load() -> str:
     """The 1-minute load average (``uptime``)."""
     return f"{os.getloadavg()[0]:.2f}"
-
-
-def tree_cpu(pid: int | None) -> float:
-    """CPU seconds (user + system) of process ``pid`` and its descendants (Linux ``/proc``).
-
-    Less noisy than wall time on a shared machine: it is what one request costs the
-    service (``app``: the uvicorn processes; ``db``: the embedded FalkorDB server).
-    """
-    if pid is None:
-        return 0.0
-    procs: dict[int, tuple[int, float]] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            f = Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        procs[int(d)] = (int(f[1]), (int(f[11]) + int(f[12])) / tick)
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
-        if p in procs:
-            total += procs[p][1]
-            todo += [c for c, (pp, _) in procs.items() if pp == p]
-    return total
 
 
 def pct(xs: list[float], q: float) -> float:

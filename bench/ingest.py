@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -40,6 +41,9 @@ from kg.statement import Provenance
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.procstat import proc_cpu  # noqa: E402
+
 FINBENCH = Path(os.environ.get("KG_FINBENCH_DIR", ROOT.parent / "shared" / "data" / "finbench" / "snapshot"))
 
 
@@ -55,20 +59,6 @@ def rows_of(fname: str, spec: dict, is_rel: bool) -> list[dict]:
             else:
                 out.append({"uid": f"fb:{spec['label']}:{rec[spec['id']]}", "props": props, "src": ref})
     return out
-
-
-_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu(pid: int | None) -> float | None:
-    """CPU seconds (user + system) the server process has used, or None when unknown."""
-    if pid is None:
-        return None
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / _TCK
 
 
 def client_cpu() -> float:
@@ -89,10 +79,10 @@ def server_only_ceiling(st, pid: int | None, repeat: int = 3) -> dict:
     """Best of ``repeat`` server-side creations of SERVER_ONLY_N relationships."""
     best_wall, best_cpu = 0.0, 0.0
     for _ in range(repeat):
-        c0, t0 = server_cpu(pid), time.perf_counter()
+        c0, t0 = proc_cpu(pid), time.perf_counter()
         st.execute(SERVER_ONLY, {"n": SERVER_ONLY_N})
         wall = time.perf_counter() - t0
-        c1 = server_cpu(pid)
+        c1 = proc_cpu(pid)
         st.execute("MATCH ()-[r:BENCH_SRV]->() DELETE r")
         best_wall = max(best_wall, SERVER_ONLY_N / wall)
         if c0 is not None and c1 is not None and c1 > c0:
@@ -122,14 +112,14 @@ def bench_backend(url: str, batch: int, per_row: int, pid_of=lambda st: None, **
         st.delete_dataset("perrow")
         # batched: everything
         pid = pid_of(st)
-        c_client, c_server = client_cpu(), server_cpu(pid)
+        c_client, c_server = client_cpu(), proc_cpu(pid)
         t = time.perf_counter()
         n_rels = 0
         for f, s in mapping["relationships"].items():
             n_rels += st.upsert_relationships(s["type"], rel_rows[f], dataset="bench", on_error="skip").written
         rel_s = time.perf_counter() - t
         client_us = (client_cpu() - c_client) / n_rels * 1e6
-        c_server_end = server_cpu(pid)
+        c_server_end = proc_cpu(pid)
         server_us = (c_server_end - c_server) / n_rels * 1e6 if c_server is not None and c_server_end else None
         # re-run: idempotent MERGE over existing data
         t = time.perf_counter()

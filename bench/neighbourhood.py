@@ -29,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.procstat import proc_cpu  # noqa: E402
 from kg.errors import NotFound  # noqa: E402
 from kg.model import ENTITY_LABEL  # noqa: E402
 from kg.store.base import GraphStore, Subgraph, chunked  # noqa: E402
@@ -84,14 +85,6 @@ def old_neighbourhood(self: GraphStore, uid: str, depth: int = 1, *, max_degree:
     return g
 
 
-def cpu(pid: int | None) -> float:
-    """CPU seconds of process ``pid`` (0 if None)."""
-    if pid is None:
-        return 0.0
-    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--backend", action="append", choices=("falkordb", "neo4j"))
@@ -128,13 +121,13 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(a.rounds):
                     for name, fn in (("old", lambda u, kw=kw, st=store: old_neighbourhood(st, u, **kw)),
                                      ("new", lambda u, kw=kw, st=store: st.neighbourhood(u, **kw))):
-                        c0, s0, t0 = time.process_time(), cpu(db_pid), time.perf_counter()
+                        c0, s0, t0 = time.process_time(), (proc_cpu(db_pid) or 0.0), time.perf_counter()
                         for u in uids:
                             fn(u)
                         x = acc[name]
                         x[0] += time.perf_counter() - t0
                         x[1] += time.process_time() - c0
-                        x[2] += cpu(db_pid) - s0
+                        x[2] += (proc_cpu(db_pid) or 0.0) - s0
                         x[3] += len(uids)
                 cell = {"settings": kw, "load_before": up}
                 for name, (wall, ccpu, scpu, n) in acc.items():
