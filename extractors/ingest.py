@@ -45,9 +45,9 @@ from typing import Any, Iterable, Sequence
 
 from extractors.records.mapping import RecordMapping, fold_row, load_mappings, mapping_for
 from extractors.records.readers import inspect_file, read_header, read_rows
-from kg.errors import ExtractionError, KGError
+from kg.errors import ExtractionError, KGError, NotFound
 from kg.statement import Provenance
-from kg.store.base import GraphStore, Node, Rel
+from kg.store.base import GraphStore, Node, Rel, source_uid
 
 log = logging.getLogger(__name__)
 
@@ -367,8 +367,10 @@ def _document(store: GraphStore, path: Path, source_id: str, dataset: str, summa
 
 def _source_in_graph(store: GraphStore, source_id: str, sha256: str) -> bool:
     """Whether the graph holds the ``Source`` node of this file version (written before its rows)."""
-    rows = store.query("MATCH (s:Source {uid: $uid}) RETURN s.sha256 AS sha", {"uid": f"Source:{source_id}"})
-    return bool(rows) and rows[0]["sha"] == sha256
+    try:
+        return store.get_node(source_uid(source_id)).properties.get("sha256") == sha256
+    except NotFound:
+        return False
 
 
 def _ingest_file(store: GraphStore, path: Path, rel: str, source_id: str, dataset: str, ckpt: _Checkpoint,

@@ -149,6 +149,11 @@ def plain_rows(rows: Sequence[Mapping[str, Any]]) -> bool:
     return True
 
 
+def source_uid(source_id: str) -> str:
+    """The uid of the ``Source`` node of a file (see :meth:`GraphStore.upsert_source`)."""
+    return f"Source:{source_id}"
+
+
 def chunked(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     """Yield consecutive slices of at most ``size`` rows."""
     for i in range(0, len(rows), size):
@@ -432,7 +437,7 @@ class GraphStore(ABC):
                       rows: int | None = None) -> None:
         """Record a :class:`kg.statement.Source` as a ``Source`` node (the provenance anchor)."""
         self.upsert_nodes("Source", [{
-            "uid": f"Source:{source_id}", "src": f"{source_id}#file@kg",
+            "uid": source_uid(source_id), "src": f"{source_id}#file@kg",
             "props": {"source_id": source_id, "uri": uri, "sha256": sha256, "kind": kind, "rows": rows},
         }], dataset=dataset)
 
