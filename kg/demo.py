@@ -23,7 +23,7 @@ from typing import Any
 
 from kg import __version__
 from kg.errors import PatternError
-from kg.groundtruth import load_ground_truth
+from kg.groundtruth import clue_keys, load_ground_truth
 from kg.jsonable import jsonable
 from kg.patterns import Clue, PatternLibrary
 from kg.store.base import GraphStore
@@ -35,7 +35,7 @@ def _ring_matches(clues: list[Clue], rings: list[Any]) -> dict[str, list[str]]:
     """Clue id -> ids of planted rings of the clue's model that share a member with it."""
     out: dict[str, list[str]] = {}
     for c in clues:
-        members = set(c.members)
+        members = clue_keys(c.members)
         out[c.id] = sorted(r.instance_id for r in rings if r.model == c.rule_id and r.uids() & members)
     return out
 

@@ -2,7 +2,9 @@
 
 A planted ring (``rings.jsonl``) or a hard negative (``hard_negatives.jsonl``) lists its
 members as ``{"label", "id", "role"}``; :func:`member_uid` turns one into the canonical
-uid the record ingest gives it (``Label:id``). A clue **hits** a ring when its member
+uid the record ingest gives it (``Label:id``; an invoice ``code-no`` becomes the record key
+``Invoice:code|no``), and :func:`clue_keys` lets a certificate number match the record
+uids ``Certificate:<no>|<作业类别>`` (the generator names a certificate by number only). A clue **hits** a ring when its member
 uids include at least one of the ring's *anchor* members (the roles that identify the
 instance, such as the loan officer of a broker ring or the hub of a fan-in), so that a
 pattern is credited for finding the ring without having to return every member.
@@ -37,13 +39,35 @@ class Instance:
         return {member_uid(lab, i) for lab, i, role in self.members if wanted is None or role in wanted}
 
 
+#: labels whose record uid is the ground-truth identifier followed by ``|`` and more key
+#: columns (cert_registry, fake_site_buyers and worksite_rosters key a certificate on
+#: 证书编号 + 作业类别/工种; documents name it ``Certificate:<证书编号>``)
+NUMBER_PREFIXED = ("Certificate:",)
+
+
 def member_uid(label: str, ident: str) -> str:
     """The uid the record ingest gives a member: ``Label:identifier``.
 
     >>> member_uid("Person", "110105196503156315")
     'Person:110105196503156315'
+    >>> member_uid("Invoice", "1100233130-89969870")
+    'Invoice:1100233130|89969870'
     """
+    if label == "Invoice" and "-" in ident:  # 发票代码-发票号码; vat_invoices keys on both columns
+        code, number = ident.split("-", 1)
+        return f"Invoice:{code}|{number}"
     return f"{label}:{ident}"
+
+
+def clue_keys(members: Iterable[str]) -> set[str]:
+    """A clue's member uids plus the number part of its certificate uids, to meet :meth:`Instance.uids`.
+
+    >>> sorted(clue_keys(["Certificate:T1|高处作业", "Person:1"]))
+    ['Certificate:T1', 'Certificate:T1|高处作业', 'Person:1']
+    """
+    keys = set(members)
+    keys.update(u.split("|", 1)[0] for u in list(keys) if u.startswith(NUMBER_PREFIXED) and "|" in u)
+    return keys
 
 
 def _read(path: Path, hard: bool) -> list[Instance]:
@@ -115,7 +139,7 @@ def score(model: str, clue_members: Sequence[Iterable[str]], rings: Sequence[Ins
     hit: set[str] = set()
     on_target = 0
     neg_hits: set[str] = set()
-    clues = [set(m) for m in clue_members]
+    clues = [clue_keys(m) for m in clue_members]
     for members in clues:
         touched = [rid for rid, a in anchors.items() if a & members]
         hit.update(touched)

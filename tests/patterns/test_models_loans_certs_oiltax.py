@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from kg.groundtruth import Instance, load_ground_truth, score
+from kg.groundtruth import Instance, clue_keys, load_ground_truth, member_uid, score
 from kg.patterns import Pattern
 from kg.store import GraphStore
 
@@ -48,6 +48,7 @@ PATTERN_IDS = sorted(ANCHORS)
 ALSO_TRUE: dict[str, tuple[str, ...]] = {"certs.fake_verification_site": ("certs.fake_certificate_chain",)}
 
 _RESULTS: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+_UIDS: dict[str, set[str]] = {}
 
 
 def _pattern(pid: str) -> Pattern:
@@ -74,6 +75,7 @@ def _results(st: GraphStore, scenario: Path) -> dict[str, list[tuple[str, ...]]]
         st.apply_schema()
         ingest(st, [scenario / "records"], dataset="synth", progress=False)
         _RESULTS[st.backend] = {pid: [c.members for c in _pattern(pid).run(st)] for pid in PATTERN_IDS}
+        _UIDS[st.backend] = {r["uid"] for r in st.query("MATCH (n:Entity) RETURN n.uid AS uid")}
     return _RESULTS[st.backend]
 
 
@@ -99,6 +101,20 @@ def test_pattern_finds_its_planted_rings(store: GraphStore, scenario: Path, pid:
         # to the chain rings: that is the level reached without the relabelling.
         strict = score(pid, clues, rings, negatives, ANCHORS[pid])
         assert strict.recall >= RECALL and strict.precision >= 0.5 and not strict.hard_negative_hits, strict.as_dict()
+
+
+@pytest.mark.slow
+def test_every_ground_truth_member_names_a_node_of_the_graph(store: GraphStore, scenario: Path) -> None:
+    """The scorer's uids meet the ingest's: a member the graph names differently can never be hit."""
+    _results(store, scenario)
+    keys = clue_keys(_UIDS[store.backend])
+    rings, negatives = load_ground_truth(scenario)
+    members = [(i.instance_id, lab, ident) for i in rings + negatives for lab, ident, _ in i.members
+               if lab != "Document"]  # documents are not ingested here (records only)
+    labels = {lab for _, lab, _ in members}
+    assert {"Certificate", "Invoice", "Person", "Company"} <= labels
+    missing = [m for m in members if member_uid(m[1], m[2]) not in keys]
+    assert not missing, missing[:10]
 
 
 @pytest.mark.slow
