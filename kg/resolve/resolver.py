@@ -42,7 +42,16 @@ from kg.resolve.judgements import (
     effective,
     is_strong_uid,
 )
-from kg.resolve.matching import DEFAULT_SETTINGS, Entity, MatchSettings, annotate, candidate_pairs, compare, is_masked
+from kg.resolve.matching import (
+    DEFAULT_SETTINGS,
+    Entity,
+    MatchSettings,
+    annotate,
+    bank_branch,
+    candidate_pairs,
+    compare,
+    is_masked,
+)
 from kg.store.base import GraphStore, Node
 
 log = logging.getLogger(__name__)
@@ -122,6 +131,8 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
                 nb[a]["reps"].add(b)
             elif ml not in _CONTEXT_SKIP and degree[b] <= _MAX_CONTEXT_DEGREE:
                 nb[a]["context"].add(b)
+        if label == "Person":
+            _bank_facts(store, nb)
         for row in nodes:
             n: Node = row["n"]
             p = n.properties
@@ -145,9 +156,27 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
                               source_column=_source_column(uid),
                               phones=frozenset(f.get("phones", ())), addresses=frozenset(f.get("addresses", ())),
                               employers=frozenset(f.get("employers", ())), reps=frozenset(f.get("reps", ())),
-                              context=frozenset(f.get("context", ())), cards=frozenset(f.get("cards", ()))))
+                              context=frozenset(f.get("context", ())), cards=frozenset(f.get("cards", ())),
+                              staff_banks=frozenset(f.get("staff_banks", ())),
+                              account_banks=frozenset(f.get("account_banks", ()))))
     out.sort(key=lambda e: e.uid)
     return out
+
+
+def _bank_facts(store: GraphStore, nb: dict[str, dict[str, set[str]]]) -> None:
+    """Canonical banks a person approved loans for as staff (loan -APPROVED_BY-> person,
+    loan -ISSUED_BY-> bank branch) and banks where a person holds an account (the
+    account's opening branch, ``bank``)."""
+    for row in store.query("MATCH (l:LoanAccount)-[:APPROVED_BY]->(p:Person) MATCH (l)-[:ISSUED_BY]->(c:Company) "
+                           "RETURN DISTINCT p.uid AS u, c.name AS b"):
+        bb = bank_branch(row["b"]) if row["b"] else None
+        if bb:
+            nb[row["u"]]["staff_banks"].add(bb[0])
+    for row in store.query("MATCH (p:Person)-[:OWNS]->(a:BankAccount) WHERE a.bank IS NOT NULL "
+                           "RETURN DISTINCT p.uid AS u, a.bank AS b"):
+        bb = bank_branch(str(row["b"]))
+        if bb:
+            nb[row["u"]]["account_banks"].add(bb[0])
 
 
 # -- graph sync -------------------------------------------------------------------------------------
