@@ -70,6 +70,7 @@ WEIGHTS: dict[str, float] = {
     "name_unique": 1.0,
     "id_pattern_unique": 1.0,
     "doc_id_fragment": 3.0,
+    "doc_loan_broker": 3.0,
     "same_source_column": 1.5,
     "card_pattern_match": 2.5,
     "card_pattern_unique": 1.0,

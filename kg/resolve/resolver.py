@@ -272,6 +272,8 @@ def resolve(store: GraphStore, log_path: str | Path, *, settings: MatchSettings 
             new.append(Judgement.make(NOT_SAME_AS, m.a, m.b, m.score, rule, reason=m.reason(), features=feats,
                                       at=at))
     new.extend(_doc_fragment_pass(ents, new, reviewed, at))
+    if "Person" in set(labels):
+        new.extend(_doc_broker_pass(store, ents, prior + new, reviewed, at))
     res.same_as = sum(1 for j in new if j.kind == SAME_AS)
     res.not_same_as = len(new) - res.same_as
     t3 = time.perf_counter()
@@ -330,6 +332,66 @@ def _doc_fragment_pass(ents: list[Entity], found: list[Judgement], reviewed: set
         out.append(Judgement.make(SAME_AS, a, b, f.weight, f"resolve.person@{RULE_VERSION}",
                                   reason=f"doc_id_fragment({f.weight:+.1f}) = {f.weight:.2f}",
                                   features=[f.as_dict()], at=at))
+    return out
+
+
+def _doc_broker_pass(store: GraphStore, ents: list[Entity], judgements: list[Judgement],
+                     reviewed: set[tuple[str, str]], at: str) -> list[Judgement]:
+    """A masked name (杜某某) with nothing beside it in a document that also names a borrower
+    already joined (through their own identifier) to a strong-keyed person, and the bank
+    branches of that borrower's loans, is joined to the one intermediary of those loans
+    (loan -BROKERED- person, at a branch the document names) whose surname is the masked
+    name's, when the masked name is the only one of that surname in the document and
+    only one person (cluster) of that surname brokered those loans. Anything else in the
+    borrower's neighbourhood (transfer counterparties, loan officers) is not used: in the
+    generated data it would join police officers and witnesses to namesakes."""
+    from kg.resolve.matching import WEIGHTS, Feature
+
+    cm = canonical_map(judgements)
+    masked_by_doc: dict[str, list[Entity]] = defaultdict(list)
+    docs_of: dict[str, set[str]] = defaultdict(set)  # cluster -> documents that name it
+    for e in ents:
+        if e.label != "Person" or not e.scope:
+            continue
+        if e.masked and e.uid not in cm:
+            masked_by_doc[e.scope].append(e)
+        if e.uid in cm and is_strong_uid(cm[e.uid]):
+            docs_of[cm[e.uid]].add(e.scope)
+    if not masked_by_doc or not docs_of:
+        return []
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for r in store.query("MATCH (d:Document)-[:MENTIONS]->(c:Company) RETURN DISTINCT d.doc_id AS d, c.uid AS c"):
+        mentioned[r["d"]].add(r["c"])
+    # (document, surname) -> clusters of that surname who brokered a loan of a borrower the
+    # document names, at a branch the document names
+    brokers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in store.query("MATCH (s:Person)-[:APPLIED_FOR]->(l:LoanAccount)<-[:BROKERED]-(x:Person) "
+                         "MATCH (l)-[:ISSUED_BY]->(c:Company) RETURN DISTINCT s.uid AS s, x.uid AS x, x.name AS n, "
+                         "c.uid AS c"):
+        name = r["n"] or ""
+        if not name or is_masked(name):
+            continue
+        for doc in docs_of.get(cm.get(r["s"], r["s"]), ()):
+            if r["c"] in mentioned.get(doc, ()):
+                brokers[(doc, name[:1])].add(cm.get(r["x"], r["x"]))
+    out = []
+    for doc, masked in sorted(masked_by_doc.items()):
+        by_surname: dict[str, list[Entity]] = defaultdict(list)
+        for e in masked:
+            by_surname[e.name[:1]].append(e)
+        for sn, es in sorted(by_surname.items()):
+            cands = brokers.get((doc, sn), set())
+            if len(es) != 1 or len(cands) != 1:
+                continue
+            a, b = sorted((es[0].uid, next(iter(cands))))
+            if (a, b) in reviewed:
+                continue
+            f = Feature("doc_loan_broker", WEIGHTS["doc_loan_broker"],
+                        "only masked name of this surname in a document naming a joined borrower and the branches "
+                        "of their loans; the only broker of this surname of those loans")
+            out.append(Judgement.make(SAME_AS, a, b, f.weight, f"resolve.person@{RULE_VERSION}",
+                                      reason=f"doc_loan_broker({f.weight:+.1f}) = {f.weight:.2f}",
+                                      features=[f.as_dict()], at=at))
     return out
 
 
