@@ -114,7 +114,7 @@ def synthetic(n: int, seed: int = 1) -> list[Entity]:
                 ents.append(Entity(f"Person:mention:{src}", "Person", name=s.name, phones=s.phones,
                                    source_column=src.split("#")[0]))
             else:
-                bad = s.strong[:-3] + s.strong[-2:]
+                bad = (s.strong or "")[:-3] + (s.strong or "")[-2:]
                 ents.append(Entity(f"Person:unverified:{src}", "Person", name=s.name, id_number=bad))
         else:
             name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(2))
