@@ -25,6 +25,7 @@ import argparse
 import dataclasses
 import gc
 import json
+import os
 import platform
 import random
 import resource
@@ -47,6 +48,7 @@ def e2e(scale: str, people: int | None, seed: int, work: Path) -> dict:
     from kg.synth import SCALES, generate, generate_config
 
     out = work / f"scenario_{scale}"
+    load_before = os.getloadavg()
     t0 = time.perf_counter()
     if people is None:
         generate(scale, seed, out)
@@ -62,6 +64,8 @@ def e2e(scale: str, people: int | None, seed: int, work: Path) -> dict:
         res = resolve(st, work / f"judgements_{scale}.jsonl")
         ev = evaluate(st, out, res.canonical)
     return {"scale": scale, "people": people or SCALES[scale].people, "seed": seed,
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "records_read": summ.records_read, "generate_seconds": round(t_gen, 2),
             "ingest_seconds": round(t_ing, 2), "resolve": res.as_dict(), "metrics": ev}
 
@@ -83,8 +87,10 @@ def _ric(rng: random.Random) -> str:
 
 
 def synthetic(n: int, seed: int = 1) -> list[Entity]:
-    """About ``n`` entities: 55% strong persons, 30% weak person mentions (a third of them
-    duplicates of strong persons), 8% masked document names, 7% companies and branches."""
+    """About ``n`` entities: 55% strong persons (each with an account at one bank), 30% weak
+    person mentions (a third of them duplicates of strong persons; one in ten of those
+    duplicates, and one in thirty of the others, a bank-staff record: name and the bank
+    whose loans it approved), 8% masked document names, 7% companies and branches."""
     rng = random.Random(seed)
     ents: list[Entity] = []
     strong: list[Entity] = []
@@ -94,7 +100,7 @@ def synthetic(n: int, seed: int = 1) -> list[Entity]:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         ph = frozenset({f"Phone:1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}"})
         e = Entity(f"Person:{rid}", "Person", name=name, strong=rid, birth=f"{rid[6:10]}-{rid[10:12]}-{rid[12:14]}",
-                   phones=ph)
+                   phones=ph, account_banks=frozenset({rng.choice(BANKS)}))
         strong.append(e)
         ents.append(e)
     for i in range(int(n * 0.30)):
@@ -102,15 +108,21 @@ def synthetic(n: int, seed: int = 1) -> list[Entity]:
         if rng.random() < 0.33 and strong:
             s = rng.choice(strong)
             kind = rng.random()
-            if kind < 0.4:
+            if kind < 0.1:
+                ents.append(Entity(f"Person:employee:E{i:08d}", "Person", name=s.name, staff_banks=s.account_banks))
+            elif kind < 0.4:
                 ents.append(Entity(f"Person:mention:{src}", "Person", name=s.name, phones=s.phones,
                                    source_column=src.split("#")[0]))
             else:
-                bad = s.strong[:-3] + s.strong[-2:]
+                bad = (s.strong or "")[:-3] + (s.strong or "")[-2:]
                 ents.append(Entity(f"Person:unverified:{src}", "Person", name=s.name, id_number=bad))
         else:
             name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(2))
-            ents.append(Entity(f"Person:mention:{src}", "Person", name=name, source_column=src.split("#")[0]))
+            if rng.random() < 1 / 30:
+                ents.append(Entity(f"Person:employee:E{i:08d}", "Person", name=name,
+                                   staff_banks=frozenset({rng.choice(BANKS)})))
+            else:
+                ents.append(Entity(f"Person:mention:{src}", "Person", name=name, source_column=src.split("#")[0]))
     for i in range(int(n * 0.08)):
         doc = f"DOC{i // 6:07d}"
         name = rng.choice(SURNAMES) + rng.choice(("某", "某某", "XX"))
@@ -134,8 +146,10 @@ def synthetic(n: int, seed: int = 1) -> list[Entity]:
 
 
 def throughput(n: int) -> dict:
+    load_before = os.getloadavg()
     ents = synthetic(n)
     gc.collect()
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     ents = annotate(ents)
     pairs, stats = candidate_pairs(ents, DEFAULT_SETTINGS.max_block)
@@ -145,11 +159,16 @@ def throughput(n: int) -> dict:
         if compare(ents[i], ents[j]).is_match:
             matches += 1
     t2 = time.perf_counter()
+    cpu = time.process_time()
     total = t2 - t0
-    return {"records": len(ents), "comparisons": len(pairs), "matches": matches,
+    return {"load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "records": len(ents), "comparisons": len(pairs), "matches": matches,
             "blocks": stats["blocks"], "blocks_skipped": stats["blocks_skipped"],
             "block_seconds": round(t1 - t0, 3), "compare_seconds": round(t2 - t1, 3),
             "total_seconds": round(total, 3), "records_per_second": round(len(ents) / total),
+            "cpu_seconds": round(cpu - cpu0, 2),
+            "records_per_cpu_second": round(len(ents) / (cpu - cpu0)) if cpu > cpu0 else None,
             "comparisons_per_second": round(len(pairs) / (t2 - t1)) if t2 > t1 else None,
             "comparisons_per_record": round(len(pairs) / len(ents), 3),
             "rss_high_water_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}

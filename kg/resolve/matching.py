@@ -70,9 +70,12 @@ WEIGHTS: dict[str, float] = {
     "name_unique": 1.0,
     "id_pattern_unique": 1.0,
     "doc_id_fragment": 3.0,
+    "doc_loan_broker": 3.0,
     "same_source_column": 1.5,
     "card_pattern_match": 2.5,
     "card_pattern_unique": 1.0,
+    "staff_bank_account": 0.5,
+    "staff_bank_unique": 0.5,
     # companies
     "company_name_core": 3.0,
     "company_name_exact": 0.5,
@@ -144,6 +147,12 @@ class Entity:
     Neighbour sets hold uids; ``cards`` the numbers of the bank cards / accounts the node
     owns (full, or masked as a document prints them: ``6217********3382``);
     ``unique_cards`` those masked ones that fit exactly one full number in the data.
+    ``staff_banks`` are the canonical banks (:func:`bank_branch`) whose loans the node
+    approved as bank staff (``APPROVED_BY``, e.g. the 客户经理 of a loan file, keyed on a
+    工号 and a name only); ``account_banks`` the canonical banks where the node holds an
+    account (``OWNS`` an account whose opening branch names the bank);
+    ``staff_bank_unique`` marks a staff record whose exact name exactly one strong-keyed
+    person with an account at one of those banks holds.
     """
 
     uid: str
@@ -164,6 +173,9 @@ class Entity:
     name_unique: bool = False
     id_unique: bool = False
     unique_cards: frozenset[str] = frozenset()
+    staff_banks: frozenset[str] = frozenset()
+    account_banks: frozenset[str] = frozenset()
+    staff_bank_unique: bool = False
 
     @property
     def masked(self) -> bool:
@@ -361,7 +373,11 @@ def annotate(entities: list[Entity]) -> list[Entity]:
 
     Also mark a weak person's masked ID number (``id_unique``) and masked cards
     (``unique_cards``) that fit exactly one full number in the data, counting only
-    holders whose surname is the weak person's (a masked name 张某 keeps the surname)."""
+    holders whose surname is the weak person's (a masked name 张某 keeps the surname).
+
+    And a weak bank-staff record (``staff_banks``: it approved loans of those banks) whose
+    exact name exactly one strong-keyed person holding an account at one of those banks
+    bears (``staff_bank_unique``): two such namesakes, or none, leave it unmarked."""
     from dataclasses import replace
 
     counts: dict[str, int] = {}
@@ -382,6 +398,12 @@ def annotate(entities: list[Entity]) -> list[Entity]:
         for c in e.cards:
             if c.isdigit() and len(c) >= 9:
                 full_cards.setdefault(_card_key(c, c), set()).add((c, "" if e.masked else _surname(e.name)))
+
+    bank_holders: dict[tuple[str, str], set[str]] = {}
+    for e in entities:
+        if e.label == "Person" and e.strong and e.name and not e.masked:
+            for bank in e.account_banks:
+                bank_holders.setdefault((e.name, bank), set()).add(e.strong)
 
     def one_fit(holders: Iterable[tuple[str, str]], fits: Callable[[str], bool], surname: str) -> bool:
         # a masked name keeps the surname: only holders of that surname (or of no known name) count
@@ -405,6 +427,10 @@ def annotate(entities: list[Entity]) -> list[Entity]:
                     uniq.add(c)
             if uniq:
                 e = replace(e, unique_cards=frozenset(uniq))
+        if e.label == "Person" and not e.strong and e.staff_banks and e.name and not e.masked:
+            holders = set().union(*(bank_holders.get((e.name, bk), set()) for bk in e.staff_banks))
+            if len(holders) == 1:
+                e = replace(e, staff_bank_unique=True)
         out.append(e)
     return out
 
@@ -587,6 +613,7 @@ def _compare_person(a: Entity, b: Entity, fire, feats: list[Feature], settings: 
     if a.source_column and a.source_column == b.source_column and na == nb and not a.masked:
         fire("same_source_column")
     _card_features(a, b, fire)
+    _staff_bank_features(a, b, fire)
     if (a.masked or b.masked) and not (a.scope and a.scope == b.scope):
         # other evidence must carry the match on its own: an identifier or a phone
         strong_other = {"id_pattern_match", "id_equal_unverified", "shared_phone", "card_pattern_match"}
@@ -607,6 +634,21 @@ def _card_features(a: Entity, b: Entity, fire) -> None:  # noqa: ANN001
                 if c in x.unique_cards:
                     fire("card_pattern_unique", "one full card number of a holder of this surname fits the masked one")
                 return
+
+
+def _staff_bank_features(a: Entity, b: Entity, fire) -> None:  # noqa: ANN001
+    """One node approved loans as staff of a bank (a 客户经理 record: 工号 and name) and the
+    other holds an account at that bank (``staff_bank_account``, weak: many customers
+    hold one); ``staff_bank_unique`` when the staff record's exact name is borne by only
+    one strong-keyed account holder of that bank. Namesakes who both hold an account
+    there single out nobody, so the name plus the bank never carries them."""
+    for x, y in ((a, b), (b, a)):
+        common = x.staff_banks & y.account_banks
+        if common:
+            fire("staff_bank_account", "staff of a bank where the other holds an account")
+            if x.staff_bank_unique and y.strong and x.name == y.name:
+                fire("staff_bank_unique", "the only strong-keyed holder of this name with an account at that bank")
+            return
 
 
 def _compare_company(a: Entity, b: Entity, fire, settings: MatchSettings) -> str:  # noqa: ANN001

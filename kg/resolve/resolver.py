@@ -42,7 +42,16 @@ from kg.resolve.judgements import (
     effective,
     is_strong_uid,
 )
-from kg.resolve.matching import DEFAULT_SETTINGS, Entity, MatchSettings, annotate, candidate_pairs, compare, is_masked
+from kg.resolve.matching import (
+    DEFAULT_SETTINGS,
+    Entity,
+    MatchSettings,
+    annotate,
+    bank_branch,
+    candidate_pairs,
+    compare,
+    is_masked,
+)
 from kg.store.base import GraphStore, Node
 
 log = logging.getLogger(__name__)
@@ -122,6 +131,8 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
                 nb[a]["reps"].add(b)
             elif ml not in _CONTEXT_SKIP and degree[b] <= _MAX_CONTEXT_DEGREE:
                 nb[a]["context"].add(b)
+        if label == "Person":
+            _bank_facts(store, nb)
         for row in nodes:
             n: Node = row["n"]
             p = n.properties
@@ -145,9 +156,27 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
                               source_column=_source_column(uid),
                               phones=frozenset(f.get("phones", ())), addresses=frozenset(f.get("addresses", ())),
                               employers=frozenset(f.get("employers", ())), reps=frozenset(f.get("reps", ())),
-                              context=frozenset(f.get("context", ())), cards=frozenset(f.get("cards", ()))))
+                              context=frozenset(f.get("context", ())), cards=frozenset(f.get("cards", ())),
+                              staff_banks=frozenset(f.get("staff_banks", ())),
+                              account_banks=frozenset(f.get("account_banks", ()))))
     out.sort(key=lambda e: e.uid)
     return out
+
+
+def _bank_facts(store: GraphStore, nb: dict[str, dict[str, set[str]]]) -> None:
+    """Canonical banks a person approved loans for as staff (loan -APPROVED_BY-> person,
+    loan -ISSUED_BY-> bank branch) and banks where a person holds an account (the
+    account's opening branch, ``bank``)."""
+    for row in store.query("MATCH (l:LoanAccount)-[:APPROVED_BY]->(p:Person) MATCH (l)-[:ISSUED_BY]->(c:Company) "
+                           "RETURN DISTINCT p.uid AS u, c.name AS b"):
+        bb = bank_branch(row["b"]) if row["b"] else None
+        if bb:
+            nb[row["u"]]["staff_banks"].add(bb[0])
+    for row in store.query("MATCH (p:Person)-[:OWNS]->(a:BankAccount) WHERE a.bank IS NOT NULL "
+                           "RETURN DISTINCT p.uid AS u, a.bank AS b"):
+        bb = bank_branch(str(row["b"]))
+        if bb:
+            nb[row["u"]]["account_banks"].add(bb[0])
 
 
 # -- graph sync -------------------------------------------------------------------------------------
@@ -243,6 +272,8 @@ def resolve(store: GraphStore, log_path: str | Path, *, settings: MatchSettings 
             new.append(Judgement.make(NOT_SAME_AS, m.a, m.b, m.score, rule, reason=m.reason(), features=feats,
                                       at=at))
     new.extend(_doc_fragment_pass(ents, new, reviewed, at))
+    if "Person" in set(labels):
+        new.extend(_doc_broker_pass(store, ents, prior + new, reviewed, at))
     res.same_as = sum(1 for j in new if j.kind == SAME_AS)
     res.not_same_as = len(new) - res.same_as
     t3 = time.perf_counter()
@@ -301,6 +332,66 @@ def _doc_fragment_pass(ents: list[Entity], found: list[Judgement], reviewed: set
         out.append(Judgement.make(SAME_AS, a, b, f.weight, f"resolve.person@{RULE_VERSION}",
                                   reason=f"doc_id_fragment({f.weight:+.1f}) = {f.weight:.2f}",
                                   features=[f.as_dict()], at=at))
+    return out
+
+
+def _doc_broker_pass(store: GraphStore, ents: list[Entity], judgements: list[Judgement],
+                     reviewed: set[tuple[str, str]], at: str) -> list[Judgement]:
+    """A masked name (杜某某) with nothing beside it in a document that also names a borrower
+    already joined (through their own identifier) to a strong-keyed person, and the bank
+    branches of that borrower's loans, is joined to the one intermediary of those loans
+    (loan -BROKERED- person, at a branch the document names) whose surname is the masked
+    name's, when the masked name is the only one of that surname in the document and
+    only one person (cluster) of that surname brokered those loans. Anything else in the
+    borrower's neighbourhood (transfer counterparties, loan officers) is not used: in the
+    generated data it would join police officers and witnesses to namesakes."""
+    from kg.resolve.matching import WEIGHTS, Feature
+
+    cm = canonical_map(judgements)
+    masked_by_doc: dict[str, list[Entity]] = defaultdict(list)
+    docs_of: dict[str, set[str]] = defaultdict(set)  # cluster -> documents that name it
+    for e in ents:
+        if e.label != "Person" or not e.scope:
+            continue
+        if e.masked and e.uid not in cm:
+            masked_by_doc[e.scope].append(e)
+        if e.uid in cm and is_strong_uid(cm[e.uid]):
+            docs_of[cm[e.uid]].add(e.scope)
+    if not masked_by_doc or not docs_of:
+        return []
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for r in store.query("MATCH (d:Document)-[:MENTIONS]->(c:Company) RETURN DISTINCT d.doc_id AS d, c.uid AS c"):
+        mentioned[r["d"]].add(r["c"])
+    # (document, surname) -> clusters of that surname who brokered a loan of a borrower the
+    # document names, at a branch the document names
+    brokers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in store.query("MATCH (s:Person)-[:APPLIED_FOR]->(l:LoanAccount)<-[:BROKERED]-(x:Person) "
+                         "MATCH (l)-[:ISSUED_BY]->(c:Company) RETURN DISTINCT s.uid AS s, x.uid AS x, x.name AS n, "
+                         "c.uid AS c"):
+        name = r["n"] or ""
+        if not name or is_masked(name):
+            continue
+        for doc in docs_of.get(cm.get(r["s"], r["s"]), ()):
+            if r["c"] in mentioned.get(doc, ()):
+                brokers[(doc, name[:1])].add(cm.get(r["x"], r["x"]))
+    out = []
+    for doc, masked in sorted(masked_by_doc.items()):
+        by_surname: dict[str, list[Entity]] = defaultdict(list)
+        for e in masked:
+            by_surname[e.name[:1]].append(e)
+        for sn, es in sorted(by_surname.items()):
+            cands = brokers.get((doc, sn), set())
+            if len(es) != 1 or len(cands) != 1:
+                continue
+            a, b = sorted((es[0].uid, next(iter(cands))))
+            if (a, b) in reviewed:
+                continue
+            f = Feature("doc_loan_broker", WEIGHTS["doc_loan_broker"],
+                        "only masked name of this surname in a document naming a joined borrower and the branches "
+                        "of their loans; the only broker of this surname of those loans")
+            out.append(Judgement.make(SAME_AS, a, b, f.weight, f"resolve.person@{RULE_VERSION}",
+                                      reason=f"doc_loan_broker({f.weight:+.1f}) = {f.weight:.2f}",
+                                      features=[f.as_dict()], at=at))
     return out
 
 

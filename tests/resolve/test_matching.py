@@ -225,3 +225,61 @@ def test_card_pattern_helpers() -> None:
     assert card_pattern(CARD) is None and card_pattern("****3382") is None
     assert card_fits(("6217", "3382"), CARD) and not card_fits(("6217", "3383"), CARD)
     assert not card_fits(("6217", "3382"), "62173382")
+
+
+ID_C = "110101198904171616"
+CCB = frozenset({"中国建设银行"})
+ICBC = frozenset({"中国工商银行"})
+STAFF = "Person:employee:CCB000005"
+
+STAFF_CASES = [
+    # (strong-keyed holders of the name (uid, name, account banks), staff record (name, staff banks),
+    #  expected {holder uid: is_match} after annotate(), features fired against the first holder)
+    # the one holder of the name with an account at the staff record's bank, among namesakes banking elsewhere
+    ([(f"Person:{ID_A}", "杨欢", CCB), (f"Person:{ID_B}", "杨欢", ICBC)], ("杨欢", CCB),
+     {f"Person:{ID_A}": True, f"Person:{ID_B}": False},
+     {"name_exact", "staff_bank_account", "staff_bank_unique"}),
+    # ... and among namesakes with no account at all
+    ([(f"Person:{ID_A}", "杨欢", CCB), (f"Person:{ID_B}", "杨欢", frozenset()), (f"Person:{ID_C}", "杨欢", frozenset())],
+     ("杨欢", CCB), {f"Person:{ID_A}": True, f"Person:{ID_B}": False, f"Person:{ID_C}": False},
+     {"name_exact", "staff_bank_account", "staff_bank_unique"}),
+    # namesakes with the same employer bank: nobody is singled out, no merge
+    ([(f"Person:{ID_A}", "杨欢", CCB), (f"Person:{ID_B}", "杨欢", CCB)], ("杨欢", CCB),
+     {f"Person:{ID_A}": False, f"Person:{ID_B}": False}, {"name_exact", "staff_bank_account"}),
+    # nobody of the name banks there: the name alone is not enough (two holders, no name_unique)
+    ([(f"Person:{ID_A}", "杨欢", ICBC), (f"Person:{ID_B}", "杨欢", ICBC)], ("杨欢", CCB),
+     {f"Person:{ID_A}": False, f"Person:{ID_B}": False}, {"name_exact"}),
+    # a different name at the bank: the bank says nothing about the name
+    ([(f"Person:{ID_A}", "杨欣", CCB), (f"Person:{ID_B}", "杨欢", ICBC), (f"Person:{ID_C}", "杨欢", ICBC)],
+     ("杨欢", CCB), {f"Person:{ID_A}": False, f"Person:{ID_B}": False, f"Person:{ID_C}": False},
+     {"name_conflict", "staff_bank_account"}),
+    # a masked staff name (杨某) never matches on the bank
+    ([(f"Person:{ID_A}", "杨欢", CCB), (f"Person:{ID_B}", "杨欣", ICBC)], ("杨某", CCB),
+     {f"Person:{ID_A}": False, f"Person:{ID_B}": False}, {"staff_bank_account"}),
+]
+
+
+@pytest.mark.parametrize("holders,staff,expected,features", STAFF_CASES)
+def test_staff_record_links_through_employer_bank(holders, staff, expected, features) -> None:  # noqa: ANN001
+    """A bank-staff record (工号 + name) joins the ID holder of that name only when that
+    holder is the one strong-keyed namesake holding an account at the bank whose loans
+    the record approved; namesakes at the same bank, or a masked name, never merge."""
+    ents = [person(u, n, account_banks=b) for u, n, b in holders]
+    s = person(STAFF, staff[0], staff_banks=staff[1])
+    *ann, s2 = annotate([*ents, s])
+    for h in ann:
+        m = compare(h, s2)
+        assert m.is_match == expected[h.uid], m.reason()
+        assert compare(s2, h).score == m.score
+    first = compare(ann[0], s2)
+    assert {f.name for f in first.features} - {"name_unique"} == features, first.reason()
+    if staff[0] == "杨某":
+        assert first.veto == "masked_cross_document"
+
+
+def test_two_staff_records_of_one_name_at_one_bank_stay_apart() -> None:
+    """Two 工号 of the same name at the same bank share a block but only the name: no merge."""
+    a = person("Person:employee:CCB000005", "杨欢", staff_banks=CCB)
+    b = person("Person:employee:CCB000009", "杨欢", staff_banks=CCB)
+    m = compare(*annotate([a, b]))
+    assert not m.is_match and {f.name for f in m.features} == {"name_exact"}
