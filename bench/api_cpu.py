@@ -7,7 +7,8 @@ e.g. the FalkorDB dir ``bench/api.py --falkordb-dir D --reuse`` left behind), th
 calls it through ASGI directly (the full middleware stack, token check, rate limiter,
 audit record, thread hop of sync routes, store query and JSON rendering; no HTTP
 parsing) one request after the other, and reports process CPU (user + system) and wall
-time per request. The embedded server's CPU is not in these figures.
+time per request, and the time spent in full (generation 2) garbage collections while
+serving. The embedded server's CPU is not in these figures.
 
     python bench/api_cpu.py --store falkordb:///tmp/kg-api-graph --code /tmp/api-old --rounds 3
 """
@@ -26,8 +27,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import asyncio, json, os, sys, tempfile, time
+import asyncio, gc, json, os, sys, tempfile, time
 from pathlib import Path
+GC = {}  # generation -> [collections, seconds, longest]
+_t0 = [0.0]
+
+
+def _gc_cb(phase, info):
+    if phase == "start":
+        _t0[0] = time.perf_counter()
+        return
+    d = time.perf_counter() - _t0[0]
+    g = GC.setdefault(info["generation"], [0, 0.0, 0.0])
+    g[0] += 1
+    g[1] += d
+    g[2] = max(g[2], d)
 spec = json.loads(sys.argv[1])
 os.environ["KG_API_DATA_DIR"] = tempfile.mkdtemp(prefix="kg-api-cpu-")
 os.environ["KG_API_RATE_PER_MINUTE"] = os.environ["KG_API_BURST"] = str(10**9)
@@ -70,13 +84,19 @@ async def main():
                 await call(p)
             n = spec["n"]
             bad = 0
+            GC.clear()
+            if _gc_cb not in gc.callbacks:
+                gc.callbacks.append(_gc_cb)
             c0, t0 = time.process_time(), time.perf_counter()
             for i in range(n):
                 if await call(paths[i % len(paths)]) != 200:
                     bad += 1
             c1, t1 = time.process_time(), time.perf_counter()
+            full = GC.get(2, [0, 0.0, 0.0])
             out[name] = {"cpu_ms": round((c1 - c0) * 1000 / n, 3), "wall_ms": round((t1 - t0) * 1000 / n, 3),
-                         "errors": bad, "n": n}
+                         "errors": bad, "n": n, "gc_full": full[0], "gc_full_ms_total": round(full[1] * 1000, 1),
+                         "gc_full_ms_max": round(full[2] * 1000, 1),
+                         "gc_young_ms_total": round(sum(v[1] for k, v in GC.items() if k < 2) * 1000, 1)}
     print("RESULT " + json.dumps(out))
 
 asyncio.run(main())
@@ -127,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"child failed: {res.stderr[-2000:]}")
             got = json.loads(line[7:])
             rounds.append({"round": r, "code": label, "load_before": load, "cells": got})
-            print(f"round {r} {label:30s} " + "  ".join(f"{k}: cpu {v['cpu_ms']} wall {v['wall_ms']} ms/req"
-                                                        f" err {v['errors']}" for k, v in got.items())
+            print(f"round {r} {label:20s} " + "  ".join(f"{k}: cpu {v['cpu_ms']} wall {v['wall_ms']} ms/req"
+                                                        f" err {v['errors']} full GCs {v['gc_full']} "
+                                                        f"({v['gc_full_ms_total']} ms, max {v['gc_full_ms_max']})"
+                                                        for k, v in got.items())
                   + f"  load {load}", flush=True)
     summary: dict[str, dict[str, float]] = {}
     for label, _ in versions:

@@ -68,7 +68,7 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=10
 
 
 @router.get("/entities/{uid}", summary="One entity with its provenance")
-def get_entity(request: Request, uid: str, _: Principal = Depends(require("viewer"))) -> FastJSON:
+async def get_entity(request: Request, uid: str, _: Principal = Depends(require("viewer"))) -> FastJSON:
     """The entity ``uid`` with properties, sources, datasets and per-property sources."""
     ctx: Context = request.app.state.ctx
     if len(uid) > 200:
