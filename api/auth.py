@@ -132,15 +132,15 @@ class RateLimiter:
     def _bucket_fd(self, principal_id: str) -> int:
         """The open bucket file of ``principal_id`` (caller holds ``_lock``)."""
         if self._pid != os.getpid():  # forked: never share the parent's descriptors (and flocks)
-            for fd in self._fds.values():
-                os.close(fd)
+            for inherited in self._fds.values():
+                os.close(inherited)
             self._fds.clear()
             self._pid = os.getpid()
-        fd = self._fds.get(principal_id)
-        if fd is not None:
-            if os.fstat(fd).st_nlink > 0:
-                return fd
-            os.close(fd)  # the file was deleted: start a new one
+        kept = self._fds.get(principal_id)
+        if kept is not None:
+            if os.fstat(kept).st_nlink > 0:
+                return kept
+            os.close(kept)  # the file was deleted: start a new one
             del self._fds[principal_id]
         if len(self._fds) >= self._max_open:
             os.close(self._fds.pop(next(iter(self._fds))))

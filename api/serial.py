@@ -13,7 +13,6 @@ from kg.jsonable import plain  # noqa: F401 - re-exported for the routers
 from kg.model import Model
 from kg.store.base import Node, Rel, Subgraph
 
-
 #: property values that :class:`FastJSON` renders exactly as :func:`plain` would convert them
 #: (orjson writes non-finite floats as ``null``, as ``plain`` does, and dates and datetimes
 #: as their ``isoformat()``; tests/api/test_routes.py checks both)

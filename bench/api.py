@@ -135,8 +135,8 @@ def drive_wrk(base: str, key: str, name: str, reqs: list[tuple[str, str, Any]], 
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
         for m, u, body in reqs[:3]:  # warm-up, as the httpx driver does
             client.request(m, u, json=body)
-    items = ", ".join("{%s, %s, %s}" % (_lua_str(m), _lua_str(u), _lua_str(json.dumps(b)) if b is not None else "nil")
-                      for m, u, b in reqs)
+    items = ", ".join("{" + ", ".join((_lua_str(m), _lua_str(u), _lua_str(json.dumps(b)) if b is not None else "nil"))
+                      + "}" for m, u, b in reqs)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(WRK_LUA % {"reqs": items, "key": key})
         script = fh.name
@@ -256,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", action="append", type=Path,
                     help="also serve this checkout (e.g. `git archive` of an older commit, one process) in the "
                          "same run, for before/after ratios; repeatable")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat every variant (--code checkouts, worker counts) this many times, alternating, "
+                         "so that old and new see the same machine load")
     ap.add_argument("--clients", action="append", type=int, help="concurrent clients; repeat (default 1 and 32)")
     ap.add_argument("--driver", action="append", choices=("wrk", "httpx"),
                     help="load generator; repeat for both (default: wrk if installed, else httpx). wrk runs "
@@ -310,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             variants: list[tuple[Path | None, int]] = [(None, w) for w in worker_counts]
             variants = [(c, 1) for c in (a.code or [])] + variants
-            for code, workers in variants:
+            for rnd, (code, workers) in ((r, v) for r in range(a.rounds) for v in variants):
                 data_dir = tmp / f"api-w{workers}-{len(runs)}"
                 key = KeyStore(data_dir).create("analyst", "bench")
                 port = free_port()
@@ -342,17 +345,17 @@ def main(argv: list[str] | None = None) -> int:
                 from api.audit import verify_audit
 
                 audit = verify_audit(data_dir / "audit.jsonl")
-                runs.append({"backend": backend, "code": str(code) if code else "this checkout",
+                runs.append({"backend": backend, "round": rnd, "code": str(code) if code else "this checkout",
                              "workers": workers, "threads": a.threads, "pattern": pattern, "results": results,
                              "audit_chain_ok": audit.ok, "audit_records": audit.records,
                              "target_met": {f"{r['endpoint']}@{r['clients']}/{r['driver']}": r["p95_ms"] <= TARGET_P95_MS
                                             for r in results if r["endpoint"] in ("entity", "hop2", "hop2_small")}})
-                print(f"audit chain ok={audit.ok} records={audit.records}", flush=True)
+                print(f"audit chain ok={audit.ok} records={audit.records} (round {rnd})", flush=True)
         finally:
             store.close()
             shutil.rmtree(tmp, ignore_errors=True)
     out = {"drivers": drivers, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-           "graph": a.graph, "graphs": graphs, "target_p95_ms": TARGET_P95_MS, "requests_per_cell": a.requests,
+           "graph": a.graph, "graphs": graphs, "rounds": a.rounds, "target_p95_ms": TARGET_P95_MS, "requests_per_cell": a.requests,
            "seconds_per_cell": a.seconds, "runs": runs}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
