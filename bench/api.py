@@ -1,8 +1,12 @@
 """API benchmark: requests/s and p95 latency on loopback, 1 and 32 concurrent clients.
 
-Builds a fresh graph, serves it with ``kg serve`` (uvicorn, ``--workers N`` processes)
-in a child process and drives endpoints with ``httpx`` (bounded request count and time
-per cell). Graphs:
+Builds a fresh graph (or, with ``--reuse``, keeps the one in the store), serves it with
+``kg serve`` (uvicorn, ``--workers N`` processes) in a child process and drives endpoints
+with ``wrk`` (C, one thread, N connections, ``--seconds`` per cell; Debian package
+``wrk``; a Lua script sets the token, rotates the request list and prints wrk's own
+percentiles as JSON) or ``httpx`` (``--driver httpx``; bounded request count and time
+per cell). The default is wrk when it is installed. The CPU the load generator used is
+recorded beside the service's (``loadgen_cpu_ms_per_req``). Graphs:
 
 * ``demo`` (default): the ``demo`` scale of :mod:`kg.synth` (what ``kg demo`` generates)
   ingested with :func:`extractors.ingest.ingest` -- about 8.6k nodes, 13k relationships;
@@ -23,6 +27,7 @@ query. Target: p95 <= 50 ms for entity and 2-hop. Results: ``bench/results/api.j
 (with ``uptime`` load before each cell: the machine is shared).
 
     python bench/api.py [--graph demo] [--backend falkordb --backend neo4j] [--workers 1 --workers 2]
+                        [--driver wrk --driver httpx] [--code OLD_CHECKOUT --rounds 2]
                         [--requests 400] [--seconds 20]
 """
 
