@@ -11,6 +11,12 @@ exclusive ``flock`` on the file, and if the file grew since this process last wr
 stays one sequence whatever the number of workers. Records are written with one
 ``write`` on an ``O_APPEND`` descriptor and not fsynced per request (the page cache
 keeps them across a crash of the service, not of the machine).
+
+The descriptor stays open between appends (``open``/``close`` per request were a third
+of the append's cost); if the path no longer names the open file (rotated, moved or
+deleted), the next append reopens it. A line is the record's canonical JSON (sorted
+keys, the bytes its hash is taken over) with ``hash`` added at the end, so each record
+is serialised once.
 """
 
 from __future__ import annotations
@@ -28,10 +34,13 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+def _canonical(body: dict[str, Any]) -> bytes:
+    """The bytes a record's hash is taken over (sorted keys, compact, UTF-8)."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
 def _digest(record: dict[str, Any]) -> str:
-    body = {k: v for k, v in record.items() if k != "hash"}
-    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
 
 
 class AuditLog:
@@ -53,6 +62,8 @@ class AuditLog:
         self._lock = threading.Lock()
         self._prev, self._seq = GENESIS, 0
         self._at: tuple[int, int] | None = None  # (inode, size) of the file after our last append
+        self._fd: int | None = None
+        self._pid = os.getpid()
 
     @staticmethod
     def _tail(fd: int, size: int) -> tuple[str, int]:
@@ -72,25 +83,64 @@ class AuditLog:
                 return GENESIS, 0
             window *= 4
 
+    def _locked_fd(self) -> tuple[int, os.stat_result]:
+        """The open descriptor, ``flock``'d, and its stat; reopened first when ``path`` no
+        longer names the open file (deleted, moved or rotated)."""
+        for _ in range(8):
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = self._fd
+            fcntl.flock(fd, fcntl.LOCK_EX)  # other worker processes wait here
+            st = os.fstat(fd)
+            try:
+                cur = os.stat(self.path)
+                same = (cur.st_ino, cur.st_dev) == (st.st_ino, st.st_dev)
+            except FileNotFoundError:
+                same = False
+            if same:
+                return fd, st
+            self._close()  # releases the flock
+        raise OSError("audit file keeps changing under the service")
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
     def append(self, fields: dict[str, Any]) -> dict[str, Any]:
         """Append one record (``time``, ``seq``, ``prev`` and ``hash`` are added)."""
         with self._lock:
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            if self._pid != os.getpid():  # forked: a shared descriptor would share the parent's flock
+                self._close()
+                self._pid = os.getpid()
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)  # other worker processes wait here
-                st = os.fstat(fd)
-                if self._at != (st.st_ino, st.st_size):
-                    self._prev, self._seq = self._tail(fd, st.st_size)
-                rec = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-                       "seq": self._seq + 1, **fields, "prev": self._prev}
-                rec["hash"] = _digest(rec)
-                line = (json.dumps(rec, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode()
-                os.write(fd, line)
-                self._at = (st.st_ino, st.st_size + len(line))
-            finally:
-                os.close(fd)  # releases the flock
+                fd, st = self._locked_fd()
+                try:
+                    if self._at != (st.st_ino, st.st_size):
+                        self._prev, self._seq = self._tail(fd, st.st_size)
+                    rec = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+                           "seq": self._seq + 1, **fields, "prev": self._prev}
+                    body = _canonical(rec)
+                    rec["hash"] = hashlib.sha256(body).hexdigest()
+                    line = b"%s,\"hash\":\"%s\"}\n" % (body[:-1], rec["hash"].encode())
+                    if os.write(fd, line) != len(line):
+                        raise OSError("short write to the audit file")
+                    self._at = (st.st_ino, st.st_size + len(line))
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            except OSError:
+                self._close()  # the next append starts from a fresh descriptor
+                raise
             self._prev, self._seq = rec["hash"], rec["seq"]
             return rec
+
+    def close(self) -> None:
+        """Close the descriptor (the next append reopens it)."""
+        with self._lock:
+            self._close()
 
     def records(self) -> list[dict[str, Any]]:
         """Every record (for tests and tools)."""

@@ -108,18 +108,53 @@ class RateLimiter:
     With ``state_dir`` the buckets live in small files there (``<principal>.bucket``:
     tokens and time, updated under an exclusive ``flock``), so every worker process of
     ``kg serve --workers N`` draws from the same bucket; without it they live in memory.
+    A bucket file's descriptor stays open for the process's lifetime (one per principal,
+    at most ``max_open`` kept), so a request costs ``flock``, ``pread``, ``pwrite`` and
+    unlock instead of also opening and closing the file; a deleted bucket file is noticed
+    (link count 0) and reopened.
     """
 
     _FMT = struct.Struct("<dd")
 
-    def __init__(self, rate_per_minute: int, burst: int, state_dir: Path | None = None) -> None:
+    def __init__(self, rate_per_minute: int, burst: int, state_dir: Path | None = None, max_open: int = 256) -> None:
         self.rate = rate_per_minute / 60.0
         self.burst = float(max(1, burst))
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
         self.state_dir = Path(state_dir) if state_dir is not None else None
+        self._dir = str(self.state_dir) if self.state_dir is not None else ""
+        self._fds: dict[str, int] = {}  # principal id -> open bucket file
+        self._max_open = max(1, max_open)
+        self._pid = os.getpid()
         if self.state_dir is not None:
             self.state_dir.mkdir(parents=True, exist_ok=True)
+
+    def _bucket_fd(self, principal_id: str) -> int:
+        """The open bucket file of ``principal_id`` (caller holds ``_lock``)."""
+        if self._pid != os.getpid():  # forked: never share the parent's descriptors (and flocks)
+            for inherited in self._fds.values():
+                os.close(inherited)
+            self._fds.clear()
+            self._pid = os.getpid()
+        kept = self._fds.get(principal_id)
+        if kept is not None:
+            if os.fstat(kept).st_nlink > 0:
+                return kept
+            os.close(kept)  # the file was deleted: start a new one
+            del self._fds[principal_id]
+        if len(self._fds) >= self._max_open:
+            os.close(self._fds.pop(next(iter(self._fds))))
+        safe = "".join(c for c in principal_id if c.isalnum())[:64] or "_"
+        fd = os.open(os.path.join(self._dir, f"{safe}.bucket"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._fds[principal_id] = fd
+        return fd
+
+    def close(self) -> None:
+        """Close the bucket files (they are reopened on the next hit)."""
+        with self._lock:
+            for fd in self._fds.values():
+                os.close(fd)
+            self._fds.clear()
 
     def _take(self, state: tuple[float, float] | None, now: float) -> tuple[tuple[float, float], float | None]:
         """(new state, retry-after seconds or None if a token was taken)."""
@@ -137,15 +172,14 @@ class RateLimiter:
                 new, retry = self._take(self._buckets.get(principal_id), now)
                 self._buckets[principal_id] = new
             else:
-                safe = "".join(c for c in principal_id if c.isalnum())[:64] or "_"
-                fd = os.open(self.state_dir / f"{safe}.bucket", os.O_RDWR | os.O_CREAT, 0o600)
+                fd = self._bucket_fd(principal_id)
+                fcntl.flock(fd, fcntl.LOCK_EX)
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
                     raw = os.pread(fd, self._FMT.size, 0)
                     old = self._FMT.unpack(raw) if len(raw) == self._FMT.size else None
                     new, retry = self._take(old, now)
                     os.pwrite(fd, self._FMT.pack(*new), 0)
                 finally:
-                    os.close(fd)
+                    fcntl.flock(fd, fcntl.LOCK_UN)
         if retry is not None:
             raise RateLimited("rate limit exceeded", retry_after=retry)

@@ -32,6 +32,9 @@ class ApiSettings(BaseSettings):
         by one more thread, one at a time across processes).
     shutdown_wait_s:
         On shutdown, running jobs get this long to finish; then they are ``interrupted``.
+    gc_freeze:
+        At startup, move every object built so far into Python's permanent GC generation
+        (``gc.freeze()``), so full collections while serving only walk what requests made.
     """
 
     model_config = SettingsConfigDict(env_prefix="KG_API_", env_file=".env", extra="ignore")
@@ -51,3 +54,4 @@ class ApiSettings(BaseSettings):
     max_nodes: int = 2000
     threads: int = 40
     shutdown_wait_s: float = 10.0
+    gc_freeze: bool = True
