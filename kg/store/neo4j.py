@@ -23,6 +23,7 @@ from neo4j import exceptions as nx
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_SHAPES = 2048
+_KINDS: dict[type, str | None] = {}  # value type -> NODE / REL / PATH / None (see _Neo4jAdapter.kind_of)
 
 
 def _collected(cypher: str, keys: tuple[str, ...]) -> str | None:
@@ -45,7 +46,13 @@ class _Neo4jAdapter(ResultAdapter):
         self.model = model
 
     def kind_of(self, v: Any) -> str | None:
-        return NODE if isinstance(v, NNode) else REL if isinstance(v, NRel) else PATH if isinstance(v, NPath) else None
+        t = type(v)
+        try:
+            return _KINDS[t]
+        except KeyError:  # the driver makes a Relationship subclass per type: learn each once
+            kind = NODE if isinstance(v, NNode) else REL if isinstance(v, NRel) else PATH if isinstance(v, NPath) else None
+            _KINDS[t] = kind
+            return kind
 
     def node_ref(self, n: NNode) -> tuple[str, str | None]:
         return n.element_id, n.get("uid")
