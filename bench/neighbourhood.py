@@ -10,7 +10,12 @@ alternating, and checks that both return the same nodes and relationships. Recor
 time, client CPU and (FalkorDB) server CPU per call. Results:
 ``bench/results/neighbourhood.json``.
 
-    python bench/neighbourhood.py [--backend falkordb --backend neo4j] [--rounds 3]
+With ``--decode REV`` both sides run the current :meth:`GraphStore.neighbourhood`; "old" is
+the store classes of commit ``REV`` (their result decoding, loaded by ``bench/oldstore.py``)
+on the same graph and server, "new" the current ones. Results:
+``bench/results/neighbourhood_decode.json``.
+
+    python bench/neighbourhood.py [--backend falkordb --backend neo4j] [--rounds 3] [--decode REV]
 """
 
 from __future__ import annotations
@@ -90,13 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", action="append", choices=("falkordb", "neo4j"))
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_NEO4J_TEST_URL"))
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "neighbourhood.json")
+    ap.add_argument("--decode", metavar="REV", help="old = the store classes of REV, same neighbourhood code")
+    ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args(argv)
+    if a.out is None:
+        a.out = ROOT / "bench" / "results" / ("neighbourhood_decode.json" if a.decode else "neighbourhood.json")
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
     from bench.api import build_graph, load, pick  # the same graph and uids as the API bench
     from kg.store import open_store
 
-    out: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+    out: dict[str, Any] = {"decode_rev": a.decode, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                                        "platform": platform.platform()}, "backends": {}}
     for backend in a.backend or ["falkordb"]:
         tmp = Path(tempfile.mkdtemp(prefix="kg-bench-nb-"))
@@ -108,18 +116,29 @@ def main(argv: list[str] | None = None) -> int:
             build_graph(store, "demo", tmp)
             uids, _ = pick(store, "demo")
             db_pid = store.server.pid() if backend == "falkordb" else None  # type: ignore[attr-defined]
+            if a.decode:
+                from bench.oldstore import old_store
+                kw_old = {} if backend == "falkordb" else {
+                    "user": os.environ.get("KG_NEO4J_USER", "neo4j"),
+                    "password": os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")}
+                old_st = old_store(a.decode, url, **kw_old)
+
+                def run_old(st: GraphStore, u: str, *, _o: GraphStore = old_st, **kw: Any) -> Subgraph:
+                    return _o.neighbourhood(u, **kw)
+            else:
+                run_old = old_neighbourhood
             diffs = 0
             for kw in SETTINGS:
                 for u in uids:
                     new = store.neighbourhood(u, **kw)
-                    old = old_neighbourhood(store, u, **kw)
+                    old = run_old(store, u, **kw)
                     diffs += int(new.nodes != old.nodes or new.rels != old.rels)
             cells = []
             for kw in SETTINGS[:2]:
                 acc = {"old": [0.0, 0.0, 0.0, 0], "new": [0.0, 0.0, 0.0, 0]}
                 up = load()
                 for _ in range(a.rounds):
-                    for name, fn in (("old", lambda u, kw=kw, st=store: old_neighbourhood(st, u, **kw)),
+                    for name, fn in (("old", lambda u, kw=kw, st=store, ro=run_old: ro(st, u, **kw)),
                                      ("new", lambda u, kw=kw, st=store: st.neighbourhood(u, **kw))):
                         c0, s0, t0 = time.process_time(), (proc_cpu(db_pid) or 0.0), time.perf_counter()
                         for u in uids:

@@ -384,6 +384,7 @@ def main() -> None:
                    "target_p95_ms": TARGET_MS, "when": time.strftime("%Y-%m-%d %H:%M"), "backends": {}}
         if "scales" in previous:
             results["scales"] = previous["scales"]
+        results["backends"] = previous.get("backends", {})  # a run for one backend keeps the other's
         with tempfile.TemporaryDirectory(prefix="kg-bench-patterns-") as tmp:
             for b in args.backends.split(","):
                 print(f"{b}: loading FinBench and running {len(lib)} patterns", flush=True)

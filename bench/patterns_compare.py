@@ -12,7 +12,14 @@ recorded before and after each backend, since the machine is shared.
 
 Results go to ``bench/results/patterns_compare.json`` and are printed as Markdown.
 
+With ``--decode REV`` the pattern text is the current one on both sides and what differs
+is the store's result-reading code: the store classes of commit ``REV`` (loaded by
+``bench/oldstore.py``) against the current ones, on the same graph and server,
+alternately; wall time and client CPU time (``time.process_time``) of each call, and
+the floor through both. Results go to ``bench/results/patterns_decode.json``.
+
     python bench/patterns_compare.py [--rev 7c7184d] [--backends falkordb,neo4j] [--repeat 15]
+    python bench/patterns_compare.py --decode e0f8700 [--repeat 15]
 """
 
 from __future__ import annotations
@@ -78,6 +85,88 @@ def floor(st: Any, rows: list[dict[str, Any]], repeat: int) -> list[float]:
     return out
 
 
+def _timed(fn: Any) -> tuple[float, float, Any]:
+    t, c = time.perf_counter(), time.process_time()
+    out = fn()
+    return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000, out
+
+
+def decode_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any) -> dict[str, Any]:
+    """Same pattern text, the store of ``rev`` against the current store, interleaved."""
+    from oldstore import old_store
+
+    lib = PatternLibrary.load()
+    plan = seeds()
+    st = open_store(url, **kw)
+    try:
+        st.clear()
+        st.apply_schema()
+        load_mapped_dataset(st, "finbench", FINBENCH)
+        old = old_store(rev, url, **kw)
+        out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": [round(x, 2) for x in
+                                                                                      os.getloadavg()],
+                               "patterns": {}}
+        for pid in pids:
+            pat = lib.get(pid)
+            runs = []
+            for params in plan[pid]:
+                rows_new = pat.rows(st, params, timeout=300)
+                rows_old = pat.rows(old, params, timeout=300)
+                same = rows_new == rows_old
+                fl_q, fl_p = _floor_query(rows_new)
+                acc: dict[str, dict[str, list[float]]] = {
+                    k: {"wall": [], "cpu": []} for k in ("old", "new", "floor_old", "floor_new")}
+                for _ in range(repeat):
+                    for name, fn in (("old", lambda p=pat, a=params: p.rows(old, a, timeout=300)),
+                                     ("new", lambda p=pat, a=params: p.rows(st, a, timeout=300)),
+                                     ("floor_old", lambda q=fl_q, a=fl_p: old.query(q, a) if q else []),
+                                     ("floor_new", lambda q=fl_q, a=fl_p: st.query(q, a) if q else [])):
+                        w, c, _ = _timed(fn)
+                        acc[name]["wall"].append(w)
+                        acc[name]["cpu"].append(c)
+                r: dict[str, Any] = {"params": params, "rows": len(rows_new), "same_rows": same,
+                                     "load_average": [round(x, 2) for x in os.getloadavg()]}
+                for name, v in acc.items():
+                    r[name] = {**_stats(v["wall"]), "cpu_p50_ms": round(statistics.median(v["cpu"]), 2)}
+                r["ratio_p50"] = round(r["old"]["p50_ms"] / max(r["new"]["p50_ms"], 1e-6), 2)
+                r["cpu_ratio_p50"] = round(r["old"]["cpu_p50_ms"] / max(r["new"]["cpu_p50_ms"], 1e-6), 2)
+                runs.append(r)
+                print(f"  {st.backend} {pid} {list(params.values())} rows {r['rows']}: "
+                      f"old p50/p95 {r['old']['p50_ms']}/{r['old']['p95_ms']} ms cpu {r['old']['cpu_p50_ms']}, "
+                      f"new p50/p95 {r['new']['p50_ms']}/{r['new']['p95_ms']} ms cpu {r['new']['cpu_p50_ms']}; "
+                      f"floor old/new p50 {r['floor_old']['p50_ms']}/{r['floor_new']['p50_ms']} ms "
+                      f"(cpu {r['floor_old']['cpu_p50_ms']}/{r['floor_new']['cpu_p50_ms']}); same rows: {same}; "
+                      f"load {r['load_average']}", flush=True)
+            out["patterns"][pid] = runs
+        out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        old.close()
+        return out
+    finally:
+        st.clear()
+        st.close()
+
+
+def _floor_query(rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    if not rows:
+        return "", {}
+    q = "UNWIND range(1, $n) AS i RETURN " + ", ".join(f"$row.{c} AS {c}" for c in rows[0])
+    return q, {"n": len(rows), "row": rows[0]}
+
+
+def markdown_decode(res: dict[str, Any]) -> str:
+    lines = ["| pattern | seed | backend | rows | old p50 / p95 ms (cpu) | new p50 / p95 ms (cpu) | old/new p50 "
+             "(cpu) | floor old → new p50 ms (cpu) | same rows | load |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for b, v in res["backends"].items():
+        for pid, runs in v["patterns"].items():
+            for i, r in enumerate(runs):
+                o, n, fo, fn = r["old"], r["new"], r["floor_old"], r["floor_new"]
+                lines.append(f"| {pid.split('.')[1]} | {i} | {b} | {r['rows']} | {o['p50_ms']} / {o['p95_ms']} "
+                             f"({o['cpu_p50_ms']}) | {n['p50_ms']} / {n['p95_ms']} ({n['cpu_p50_ms']}) | "
+                             f"{r['ratio_p50']} ({r['cpu_ratio_p50']}) | {fo['p50_ms']} ({fo['cpu_p50_ms']}) → "
+                             f"{fn['p50_ms']} ({fn['cpu_p50_ms']}) | {r['same_rows']} | {r['load_average'][0]} |")
+    return "\n".join(lines)
+
+
 def compare_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any) -> dict[str, Any]:
     lib = PatternLibrary.load()
     plan = seeds()
@@ -135,11 +224,15 @@ def main() -> None:
     ap.add_argument("--patterns", default=",".join(DEFAULT))
     ap.add_argument("--backends", default="falkordb,neo4j")
     ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--decode", metavar="REV", help="compare the store's result decoding at REV with the current")
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_BENCH_NEO4J_URL", "bolt://127.0.0.1:17687"))
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "patterns_compare.json"))
+    ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    if args.out is None:
+        args.out = str(ROOT / "bench" / "results" / ("patterns_decode.json" if args.decode else
+                                                     "patterns_compare.json"))
     pids = args.patterns.split(",")
-    res: dict[str, Any] = {"rev": args.rev, "repeat": args.repeat, "when": time.strftime("%Y-%m-%d %H:%M"),
+    res: dict[str, Any] = {"rev": args.decode or args.rev, "mode": "decode" if args.decode else "text", "repeat": args.repeat, "when": time.strftime("%Y-%m-%d %H:%M"),
                            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                                        "platform": platform.platform()}, "backends": {}}
     out_path = Path(args.out)
@@ -147,16 +240,18 @@ def main() -> None:
         res["backends"] = json.loads(out_path.read_text(encoding="utf-8")).get("backends", {})
     with tempfile.TemporaryDirectory(prefix="kg-bench-compare-") as tmp:
         for b in args.backends.split(","):
-            print(f"{b}: FinBench, {len(pids)} patterns, old ({args.rev}) vs new", flush=True)
+            fn, rev = (decode_backend, args.decode) if args.decode else (compare_backend, args.rev)
+            print(f"{b}: FinBench, {len(pids)} patterns, old ({rev}) vs new "
+                  f"({'store decoding' if args.decode else 'pattern text'})", flush=True)
             if b == "falkordb":
-                res["backends"][b] = compare_backend(f"falkordb://{tmp}/graph", pids, args.rev, args.repeat)
+                res["backends"][b] = fn(f"falkordb://{tmp}/graph", pids, rev, args.repeat)
             else:
-                res["backends"][b] = compare_backend(
-                    args.neo4j_url, pids, args.rev, args.repeat, user=os.environ.get("KG_NEO4J_USER", "neo4j"),
+                res["backends"][b] = fn(
+                    args.neo4j_url, pids, rev, args.repeat, user=os.environ.get("KG_NEO4J_USER", "neo4j"),
                     password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
     out_path.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
     print()
-    print(markdown(res))
+    print(markdown_decode(res) if args.decode else markdown(res))
 
 
 if __name__ == "__main__":

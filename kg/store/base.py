@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import ConstraintViolation, DataError, NotFound
-from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, load_model
+from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, decode_temporal, load_model
 
 log = logging.getLogger(__name__)
 
@@ -107,18 +107,54 @@ class UpsertResult:
 
 def split_props(owners: Sequence[str], raw: Mapping[str, Any], model: Model
                 ) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...], dict[str, str]]:
-    """Separate user properties from provenance bookkeeping and decode types."""
+    """Separate user properties from provenance bookkeeping and decode types
+    (what :meth:`Model.decode_properties` does, with the owners' temporal properties
+    looked up once per model and owners: this runs for every node and relationship read)."""
     props: dict[str, Any] = {}
     pv: dict[str, str] = {}
     for k, v in raw.items():
+        if k in _INTERNAL:
+            continue
         if k.startswith(PV_PREFIX):
-            pv[k[len(PV_PREFIX):]] = v
-        elif k not in INTERNAL_PROPS:
+            pv[k[_PV_LEN:]] = v
+        else:
             props[k] = v
     src = tuple(raw.get(SRC) or ())
     if src:  # a property without its own ref was set by the element's first source
-        pv = {k: pv.get(k, src[0]) for k in props}
-    return (model.decode_properties(owners, props), src, tuple(raw.get(DS) or ()), pv)
+        first = src[0]
+        pv = {k: pv.get(k, first) for k in props}
+    kinds = _temporal_kinds(owners, model)
+    if kinds:
+        for name, v in props.items():
+            kind = kinds.get(name)
+            if kind is not None and isinstance(v, (int, float)):
+                props[name] = decode_temporal(kind, v)
+    return props, src, tuple(raw.get(DS) or ()), pv
+
+
+_INTERNAL = frozenset(INTERNAL_PROPS)
+_PV_LEN = len(PV_PREFIX)
+_TEMPORAL: dict[tuple[int, tuple[str, ...]], tuple[Model, dict[str, str]]] = {}
+
+
+def _temporal_kinds(owners: Sequence[str], model: Model) -> dict[str, str]:
+    """``{property: "date" | "datetime"}`` of the temporal properties declared on ``owners``
+    (a later owner's declaration wins, as in :meth:`Model.decode_properties`)."""
+    key = (id(model), tuple(owners))
+    hit = _TEMPORAL.get(key)
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    kinds: dict[str, str] = {}
+    for owner in owners:
+        spec = model.nodes[owner].properties if owner in model.nodes else (
+            model.relationships[owner].properties if owner in model.relationships else {})
+        for name, p in spec.items():
+            if p.type in ("date", "datetime"):
+                kinds[name] = p.type
+    if len(_TEMPORAL) > 4096:
+        _TEMPORAL.clear()
+    _TEMPORAL[key] = (model, kinds)
+    return kinds
 
 
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})

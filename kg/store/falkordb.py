@@ -9,15 +9,14 @@ from typing import Any, Iterator, Mapping
 
 import redis
 from falkordb import FalkorDB
-from falkordb.edge import Edge as FEdge
-from falkordb.node import Node as FNode
-from falkordb.path import Path as FPath
+from falkordb.helpers import stringify_param_value
 
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
 from kg.store.base import GraphStore, Node, Rel, split_props
 from kg.store.ddl import falkordb_ddl
 from kg.store.embedded import EmbeddedServer
+from kg.store.falkordb_compact import CEdge, CNode, CompactDecoder, CPath
 from kg.store.normalise import NODE, PATH, REL, ResultAdapter, normalise_rows
 
 log = logging.getLogger(__name__)
@@ -25,34 +24,47 @@ _WRITE_OPS = re.compile(r"\b(Create|Merge|Update|Delete)\b")
 
 
 class _FalkorAdapter(ResultAdapter):
-    """How falkordb-py's Node, Edge and Path read (edge endpoints may be bare ids)."""
+    """How the compact decoder's nodes, edges and paths read (edge endpoints are bare ids)."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
 
     def kind_of(self, v: Any) -> str | None:
-        return NODE if isinstance(v, FNode) else REL if isinstance(v, FEdge) else PATH if isinstance(v, FPath) else None
+        t = type(v)
+        return NODE if t is CNode else REL if t is CEdge else PATH if t is CPath else None
 
-    def node_ref(self, n: FNode) -> tuple[int, str | None]:
-        return int(n.id), n.properties.get("uid")
+    def node_ref(self, n: CNode) -> tuple[int, str | None]:
+        return n.id, n.properties.get("uid")
 
-    def rel_ends(self, r: FEdge) -> Iterator[tuple[int, FNode | None]]:
-        for end in (r.src_node, r.dest_node):
-            yield (int(end.id), end) if isinstance(end, FNode) else (int(end), None)
+    def rel_ends(self, r: CEdge) -> Iterator[tuple[int, None]]:
+        yield r.src, None
+        yield r.dst, None
 
-    def path_parts(self, p: FPath) -> tuple[list[FNode], list[FEdge]]:
-        return p.nodes(), p.edges()
+    def path_parts(self, p: CPath) -> tuple[list[CNode], list[CEdge]]:
+        return p.nodes, p.edges
 
-    def to_node(self, n: FNode) -> Node:
-        labels = tuple(lab for lab in (n.labels or []) if lab != ENTITY_LABEL)
+    def to_node(self, n: CNode) -> Node:
+        labels = tuple(lab for lab in n.labels if lab != ENTITY_LABEL)
         props, src, ds, pv = split_props(labels, n.properties, self.model)
         return Node(str(n.properties.get("uid", f"_internal:{n.id}")), labels, props, src, ds, pv)
 
-    def to_rel(self, e: FEdge, uid_of: Mapping[Any, str]) -> Rel:
-        ends = [uid_of.get(key, f"_internal:{key}") for key, _ in self.rel_ends(e)]
+    def to_rel(self, e: CEdge, uid_of: Mapping[Any, str]) -> Rel:
         props, src, ds, pv = split_props([e.relation], e.properties, self.model)
-        return Rel(str(e.properties.get("rid", f"_internal:{e.id}")), e.relation, ends[0], ends[1],
+        return Rel(str(e.properties.get("rid", f"_internal:{e.id}")), e.relation,
+                   uid_of.get(e.src, f"_internal:{e.src}"), uid_of.get(e.dst, f"_internal:{e.dst}"),
                    props, src, ds, pv)
+
+
+def _params_header(params: Mapping[str, Any]) -> str:
+    """The ``CYPHER name=value ...`` prefix carrying the parameters (falkordb-py's quoting)."""
+    if not params:
+        return ""
+    parts = ["CYPHER"]
+    for k, v in params.items():
+        if not k or "`" in k:
+            raise DataError("invalid query parameter name", name=str(k)[:40])
+        parts.append(f"`{k}`={stringify_param_value(v)}")
+    return " ".join(parts) + " "
 
 
 class FalkorDBStore(GraphStore):
@@ -85,6 +97,8 @@ class FalkorDBStore(GraphStore):
         self.server.ensure()
         self._db = FalkorDB(unix_socket_path=str(self.server.sock))
         self._g = self._db.select_graph(self.graph_name)
+        self._conn = self._db.connection
+        self._decoder = CompactDecoder(self._schema_names)
         if not self._graph_exists():
             # a graph key exists only once written to; create it (with the model's schema)
             # so that read-only queries are checked as such even on a new store
@@ -96,8 +110,7 @@ class FalkorDBStore(GraphStore):
         ms = int(1000 * (timeout if timeout is not None else self.query_timeout_s))
         for attempt in (1, 2):
             try:
-                fn = self._g.ro_query if read_only else self._g.query
-                res = fn(cypher, dict(params), timeout=ms)
+                rows, graph = self._query(cypher, params, ms, read_only)
                 break
             except (redis.ConnectionError, ConnectionError, OSError) as exc:
                 if attempt == 2:
@@ -116,9 +129,22 @@ class FalkorDBStore(GraphStore):
                                   or "read-only" in msg.lower()):
                     raise DataError("write refused in a read-only query") from None
                 raise StoreError("FalkorDB refused the query", reason=msg[:200]) from None
-        header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
-        rows = [dict(zip(header, row, strict=True)) for row in (res.result_set or [])]
-        return self._normalise(rows)
+        return self._normalise(rows) if graph else rows
+
+    def _query(self, cypher: str, params: Mapping[str, Any], timeout_ms: int, read_only: bool
+               ) -> tuple[list[dict[str, Any]], bool]:
+        """Send one query in the compact format and decode the reply (see
+        :mod:`kg.store.falkordb_compact`): the rows, and whether they hold graph values."""
+        reply = self._conn.execute_command("GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name,
+                                           _params_header(params) + cypher, "--compact", "timeout", timeout_ms)
+        return self._decoder.decode(reply)
+
+    def _schema_names(self, kind: str) -> list[str]:
+        """Label, relationship-type or property-key names in id order (for the decoder)."""
+        field = {"labels": "label", "relationshipTypes": "relationshipType", "propertyKeys": "propertyKey"}[kind]
+        reply = self._conn.execute_command("GRAPH.RO_QUERY", self.graph_name,
+                                           f"CALL db.{kind}() YIELD {field} RETURN {field}", "--compact")
+        return [r[0][1] for r in reply[1]] if len(reply) >= 3 else []
 
     def _read(self, cypher: str, params: Mapping[str, Any], timeout: float | None) -> list[dict[str, Any]]:
         return self._run(cypher, params, timeout, read_only=True)
@@ -129,10 +155,11 @@ class FalkorDBStore(GraphStore):
     # -- normalisation ----------------------------------------------------------------
     def _normalise(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         def lookup(ids: list[Any]) -> list[tuple[int, str]]:
-            res = self._g.ro_query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN i, n.uid", {"ids": ids})
-            return [(int(i), u) for i, u in res.result_set]
+            res, _ = self._query("UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN i, n.uid AS u", {"ids": ids},
+                                 int(1000 * self.query_timeout_s), True)
+            return [(r["i"], r["u"]) for r in res]
 
-        return normalise_rows(_FalkorAdapter(self.model), rows, lookup)
+        return normalise_rows(_FalkorAdapter(self.model), rows, lookup, check_plain=False)
 
     # -- schema ---------------------------------------------------------------------
     def ddl(self) -> list[str]:
@@ -222,6 +249,7 @@ class FalkorDBStore(GraphStore):
         except redis.ResponseError:
             pass  # graph did not exist
         self._g = self._db.select_graph(self.graph_name)
+        self._decoder.reset()  # ids of labels, types and property keys start again
         self.apply_schema()
 
     def close(self) -> None:

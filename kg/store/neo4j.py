@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Iterator, Mapping
 
 from neo4j.graph import Node as NNode
@@ -20,6 +21,22 @@ from neo4j import GraphDatabase, unit_of_work
 from neo4j import exceptions as nx
 
 log = logging.getLogger(__name__)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_MAX_SHAPES = 2048
+_KINDS: dict[type, str | None] = {}  # value type -> NODE / REL / PATH / None (see _Neo4jAdapter.kind_of)
+
+
+def _collected(cypher: str, keys: tuple[str, ...]) -> str | None:
+    """``cypher`` as a subquery whose rows come back as one list (None if it cannot be).
+
+    The driver reads every record as its own Bolt message (two socket reads and a few
+    dozen Python calls each), so an answer of thousands of rows cost ~20 us a row in the
+    client; collected into one value it is one message, unpacked by the driver's Rust
+    extension. Needs plain column names (a subquery's RETURN items are variables)."""
+    if not keys or len(set(keys)) != len(keys) or not all(_NAME.match(k) for k in keys):
+        return None
+    cols = ", ".join(f"`{k}`" for k in keys)
+    return f"CALL () {{\n{cypher}\n}}\nRETURN collect([{cols}]) AS `__kg_rows`"
 
 
 class _Neo4jAdapter(ResultAdapter):
@@ -29,7 +46,13 @@ class _Neo4jAdapter(ResultAdapter):
         self.model = model
 
     def kind_of(self, v: Any) -> str | None:
-        return NODE if isinstance(v, NNode) else REL if isinstance(v, NRel) else PATH if isinstance(v, NPath) else None
+        t = type(v)
+        try:
+            return _KINDS[t]
+        except KeyError:  # the driver makes a Relationship subclass per type: learn each once
+            kind = NODE if isinstance(v, NNode) else REL if isinstance(v, NRel) else PATH if isinstance(v, NPath) else None
+            _KINDS[t] = kind
+            return kind
 
     def node_ref(self, n: NNode) -> tuple[str, str | None]:
         return n.element_id, n.get("uid")
@@ -73,6 +96,9 @@ class Neo4jStore(GraphStore):
         super().__init__(model, batch_size)
         self.database = database
         self.query_timeout_s = query_timeout_s
+        #: read query text -> (columns, the text collecting its rows), None when it cannot be;
+        #: learnt on a query's first run (see :func:`_collected`)
+        self._shapes: dict[str, tuple[tuple[str, ...], str] | None] = {}
         self._driver = GraphDatabase.driver(uri, auth=(user, password), max_transaction_retry_time=30.0,
                                             connection_acquisition_timeout=30.0)
         try:
@@ -83,11 +109,21 @@ class Neo4jStore(GraphStore):
 
     def _run(self, cypher: str, params: Mapping[str, Any], timeout: float | None, write: bool
              ) -> list[dict[str, Any]]:
+        shape = None if write else self._shapes.get(cypher)
+
         @unit_of_work(timeout=timeout if timeout is not None else self.query_timeout_s,
                       metadata={"app": "cluegraph", "version": __version__, "op": "write" if write else "read"})
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            res = tx.run(cypher, dict(params))
-            rows = [dict(rec.items()) for rec in res]
+            if shape is not None:
+                keys, text = shape
+                rec = tx.run(text, dict(params)).single(strict=True)
+                rows = [dict(zip(keys, v, strict=True)) for v in rec[0]]
+            else:
+                res = tx.run(cypher, dict(params))
+                keys = tuple(res.keys())
+                rows = [dict(zip(keys, rec, strict=True)) for rec in res]
+                if not write:
+                    self._learn(cypher, keys)
             return self._normalise(tx, rows)
 
         try:
@@ -97,6 +133,11 @@ class Neo4jStore(GraphStore):
             raise ConstraintViolation("write breaks a uniqueness constraint") from None
         except nx.ClientError as exc:
             code = exc.code or ""
+            if shape is not None and "SyntaxError" in code:
+                # the text ran plain but not as a subquery: read it plainly from now on
+                log.warning("read query cannot be collected as a subquery (%s); reading it row by row", code)
+                self._shapes[cypher] = None
+                return self._run(cypher, params, timeout, write)
             if "TransactionTimedOut" in code:
                 raise QueryTimeout("query ran past its timeout") from None
             if "ForbiddenDueToTransactionType" in code or "AccessMode" in code or "WriteOnReadOnly" in code:
@@ -106,6 +147,15 @@ class Neo4jStore(GraphStore):
             raise StoreUnavailable("Neo4j did not answer", reason=type(exc).__name__) from None
         except nx.DatabaseError as exc:
             raise StoreError("Neo4j failed the query", code=exc.code or "") from None
+
+    def _learn(self, cypher: str, keys: tuple[str, ...]) -> None:
+        """Remember the columns of a read query that ran, to collect its rows next time."""
+        if cypher in self._shapes:
+            return
+        if len(self._shapes) >= _MAX_SHAPES:
+            self._shapes.clear()
+        text = _collected(cypher, keys)
+        self._shapes[cypher] = (keys, text) if text else None
 
     def _read(self, cypher: str, params: Mapping[str, Any], timeout: float | None) -> list[dict[str, Any]]:
         return self._run(cypher, params, timeout, write=False)

@@ -54,10 +54,13 @@ class ResultAdapter(ABC):
 
 
 def normalise_rows(adapter: ResultAdapter, rows: list[dict[str, Any]],
-                   lookup_uids: Callable[[list[Any]], Iterable[tuple[Any, str]]]) -> list[dict[str, Any]]:
+                   lookup_uids: Callable[[list[Any]], Iterable[tuple[Any, str]]], *,
+                   check_plain: bool = True) -> list[dict[str, Any]]:
     """Rows with every graph value converted; ``lookup_uids`` answers ``(engine id, uid)``
-    pairs for the endpoint ids no row carried (called at most once, only when needed)."""
-    if plain_rows(rows):
+    pairs for the endpoint ids no row carried (called at most once, only when needed).
+    ``check_plain=False`` skips the walk that returns plain rows unchanged, for a caller
+    that already knows the rows hold graph values."""
+    if check_plain and plain_rows(rows):
         return rows  # nothing to convert: no graph values, no driver types
     uid_of: dict[Hashable, str] = {}
     ends: list[Hashable] = []
