@@ -194,44 +194,54 @@ def _fold(rows: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
     element instead of one per given row: a busy account named by thousands of
     transfers in a chunk is written once, not in thousands of waves.
     """
-    out: dict[Any, dict[str, Any]] = {}
+    groups: dict[Any, list[dict[str, Any]]] = {}
     for r in rows:
         k = key(r)
-        f = out.get(k)
-        src = r["src"]
-        if f is None:
-            f = dict(r)
-            del f["src"]
-            f["props"] = dict(r["props"])
-            f["srcs"] = [src]
-            f["last"] = src
-            f["_setter"] = dict.fromkeys(r["props"], src)
-            out[k] = f
+        g = groups.get(k)
+        if g is None:
+            groups[k] = [r]
+        else:
+            g.append(r)
+    folded: list[dict[str, Any]] = []
+    for g in groups.values():
+        first = g[0]
+        f = {k: v for k, v in first.items() if k != "src"}
+        if len(g) == 1:  # the common case: nothing to merge
+            f["srcs"] = [first["src"]]
+            f["last"] = first["src"]
+            f["pv"] = {}
+            folded.append(f)
             continue
-        f["props"].update(r["props"])
-        if src not in f["srcs"]:
-            f["srcs"].append(src)
-        f["last"] = src
-        setter = f["_setter"]
-        for p in r["props"]:
-            setter[p] = src
-    folded = list(out.values())
-    for f in folded:
-        last = f["last"]
-        f["pv"] = {p: s for p, s in f.pop("_setter").items() if s != last}
+        props: dict[str, Any] = {}
+        setter: dict[str, str] = {}
+        srcs: list[str] = []
+        seen: set[str] = set()
+        for r in g:
+            src = r["src"]
+            props.update(r["props"])
+            if src not in seen:
+                seen.add(src)
+                srcs.append(src)
+            for p in r["props"]:
+                setter[p] = src
+        last = g[-1]["src"]
+        f.update(props=props, srcs=srcs, last=last, pv={p: s for p, s in setter.items() if s != last})
+        folded.append(f)
     return folded
 
 
 def _created(row: dict[str, Any]) -> dict[str, Any]:
     """The ``CREATE`` form of a folded row: properties with the per-property refs that
     differ from the element's first ref (``srcs[0]``) already filled in."""
+    out = {k: v for k, v in row.items() if k not in ("pv", "last")}
     first = row["srcs"][0]
+    if row["last"] == first and not row["pv"]:
+        return out  # every property was set by the first ref: no per-property refs
     props = dict(row["props"])
     for p in row["props"]:
         s = row["pv"].get(p, row["last"])
         if s != first:
             props[PV_PREFIX + p] = s
-    out = {k: v for k, v in row.items() if k not in ("props", "pv", "last")}
     out["props"] = props
     return out
 
