@@ -292,21 +292,32 @@ def run_scale(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
                            "backends": {}}
     with tempfile.TemporaryDirectory(prefix="kg-bench-patterns-scale-") as tmp:
         work = Path(tmp)
-        print(f"generating scale {args.scale} with {cfg.people} people (seed {args.seed})", flush=True)
-        t = time.perf_counter()
-        gen = generate_config(cfg, args.seed, work / "scenario")
-        res["generate_seconds"] = round(time.perf_counter() - t, 1)
+        scenario = work / "scenario"
+        if args.scenario:
+            # a scenario generated before with the same scale, people and seed (its manifest says so)
+            scenario = Path(args.scenario)
+            man = json.loads((scenario / "manifest.json").read_text(encoding="utf-8"))
+            if man.get("people_background") != cfg.people or man.get("seed") != args.seed:
+                raise SystemExit(f"{scenario} was generated with other people/seed: {man.get('people_background')}")
+            gen = {"rows": {k: v["rows"] for k, v in man["files"].items()}, "documents": man["documents"]["count"]}
+            res["generate_seconds"] = None
+            print(f"using the scenario in {scenario}", flush=True)
+        else:
+            print(f"generating scale {args.scale} with {cfg.people} people (seed {args.seed})", flush=True)
+            t = time.perf_counter()
+            gen = generate_config(cfg, args.seed, scenario)
+            res["generate_seconds"] = round(time.perf_counter() - t, 1)
         res["record_rows"] = sum(v for k, v in gen["rows"].items() if not k.startswith("ground_truth"))
         res["documents"] = gen.get("documents")
-        print(f"  generated in {res['generate_seconds']} s: {res['record_rows']} record rows", flush=True)
+        print(f"  {res['record_rows']} record rows", flush=True)
         for b in args.backends.split(","):
             print(f"{b}: ingesting the {args.scale} scenario and running {len(lib)} patterns", flush=True)
             if b == "falkordb":
-                res["backends"][b] = bench_scale_backend(b, f"falkordb://{tmp}/graph", lib, work / "scenario", work,
+                res["backends"][b] = bench_scale_backend(b, f"falkordb://{tmp}/graph", lib, scenario, work,
                                                          args.repeat, args.warmup, args.timeout, args.slow_ms)
             else:
                 res["backends"][b] = bench_scale_backend(
-                    b, args.neo4j_url, lib, work / "scenario", work, args.repeat, args.warmup, args.timeout,
+                    b, args.neo4j_url, lib, scenario, work, args.repeat, args.warmup, args.timeout,
                     args.slow_ms, user=os.environ.get("KG_NEO4J_USER", "neo4j"),
                     password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
     return res
@@ -356,6 +367,8 @@ def main() -> None:
     ap.add_argument("--scale", default="finbench", choices=["finbench", "demo", "bench"],
                     help="finbench: the FinBench example graph with seeds; demo/bench: the generated scenario")
     ap.add_argument("--people", type=int, default=0, help="background persons (overrides the scale's)")
+    ap.add_argument("--scenario", default="", help="demo/bench: ingest this generated scenario folder instead of "
+                    "generating one (generated with the same scale, --people and --seed)")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (demo/bench)")
     ap.add_argument("--backends", default="falkordb,neo4j")
     ap.add_argument("--repeat", type=int, default=20)

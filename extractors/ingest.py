@@ -499,46 +499,25 @@ def _chunk(store: GraphStore, mapping: RecordMapping, chunk: list[tuple[int, dic
     quarantine.flush()
 
 
-def _waves(rows: list[dict[str, Any]], key: str) -> list[list[int]]:
-    """Split row indexes into waves in which every key occurs once, keeping the order of
-    the rows of each key: the k-th row of a key goes to wave k.
-
-    Within one ``UNWIND`` batch the embedded engine does not apply several rows of the
-    same element in list order, so the last writer (and the ``_src`` order) would depend
-    on the engine; sending the k-th occurrences in the k-th call makes it deterministic.
-    """
-    seen: dict[str, int] = {}
-    waves: list[list[int]] = []
-    for i, r in enumerate(rows):
-        k = seen.get(r[key], 0)
-        seen[r[key]] = k + 1
-        if k == len(waves):
-            waves.append([])
-        waves[k].append(i)
-    return waves
-
-
 def _write(store: GraphStore, nodes: dict[str, list[dict[str, Any]]], rels: dict[str, list[dict[str, Any]]],
            dataset: str, quarantine: _Quarantine, source_id: str, mapping: str | None,
            rowmaps: list[dict[str, list[int]]]) -> int:
-    """Nodes (label by label, in name order) before relationships; store rejections are
-    quarantined (rows are validated before, so this is a safety net)."""
+    """Nodes (label by label, in name order) before relationships, one upsert call per
+    label or type with all the chunk's rows: the store folds the rows of one element
+    and applies them in the order given (:meth:`GraphStore.upsert_nodes`). Store
+    rejections are quarantined (rows are validated before, so this is a safety net)."""
     bad = 0
     for kind, groups in (("node", nodes), ("relationship", rels)):
-        key = "uid" if kind == "node" else "rid"
         for name in sorted(groups):
             rows = groups[name]
-            for wave in _waves(rows, key):
-                batch = [rows[i] for i in wave]
-                if kind == "node":
-                    res = store.upsert_nodes(name, batch, dataset=dataset, on_error="skip")
-                else:
-                    res = store.upsert_relationships(name, batch, dataset=dataset, on_error="skip")
-                for rej in res.rejected:
-                    idx = wave[rej.index]
-                    row = rowmaps[0 if kind == "node" else 1][name][idx] if rowmaps else None
-                    quarantine.add(source_id, rej.reason, f"store.{kind}", "row", row=row, mapping=mapping)
-                    bad += 1
+            if kind == "node":
+                res = store.upsert_nodes(name, rows, dataset=dataset, on_error="skip")
+            else:
+                res = store.upsert_relationships(name, rows, dataset=dataset, on_error="skip")
+            for rej in res.rejected:
+                row = rowmaps[0 if kind == "node" else 1][name][rej.index] if rowmaps else None
+                quarantine.add(source_id, rej.reason, f"store.{kind}", "row", row=row, mapping=mapping)
+                bad += 1
     return bad
 
 

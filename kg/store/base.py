@@ -197,20 +197,89 @@ def chunked(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def _merge_tail(prop_keys: Iterable[str]) -> str:
-    """SET clauses after a MERGE: properties, per-property refs, ``_src`` and ``_ds``.
+    """SET clauses after a MERGE of folded rows (see :func:`_fold`): properties,
+    per-property refs, ``_src`` and ``_ds``.
 
-    ``_pv__<p>`` is stored only where the property was set by a source other than the
-    element's first one (``_src[0]``), so a re-run of the first load writes nothing new.
-    Separate SET clauses run in order on both engines.
+    A folded row stands for several given rows of one element, applied in order:
+    ``row.props`` is their properties merged (a later row wins), ``row.srcs`` their refs
+    (each once, in order), ``row.last`` the last ref and ``row.pv`` the ref that last set
+    each property whose setter was not ``row.last``. ``_pv__<p>`` is stored only where
+    the property was last set by a source other than the element's first one
+    (``_src[0]``), so a re-run of the first load writes nothing new. Separate SET
+    clauses run in order on both engines.
     """
     pv = ", ".join(
         f"x.{PV_PREFIX}{k} = CASE WHEN row.props.{k} IS NULL THEN x.{PV_PREFIX}{k} "
-        f"WHEN row.src = x._src[0] THEN null ELSE row.src END" for k in sorted(prop_keys))
-    return ("ON CREATE SET x._src = [row.src], x._ds = [$ds] "
+        f"WHEN coalesce(row.pv.{k}, row.last) = x._src[0] THEN null ELSE coalesce(row.pv.{k}, row.last) END"
+        for k in sorted(prop_keys))
+    return ("ON CREATE SET x._src = [row.srcs[0]], x._ds = [$ds] "
             "SET x += row.props "
             + (f"SET {pv} " if pv else "")
-            + "SET x._src = CASE WHEN row.src IN x._src THEN x._src ELSE x._src + [row.src] END, "
+            + "SET x._src = x._src + [s IN row.srcs WHERE NOT s IN x._src], "
             "x._ds = CASE WHEN $ds IN x._ds THEN x._ds ELSE x._ds + [$ds] END")
+
+
+def _fold(rows: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
+    """Fold the rows of one element (same ``key(row)``) into one row, in first-seen order.
+
+    Applying the folded row gives the element the same properties, refs and per-property
+    refs as applying its rows one after another (see :func:`_merge_tail`): properties
+    are merged with later rows winning (values are never null: ``encode_properties``
+    leaves nulls out), ``srcs`` keeps each ref once in order, and ``pv`` records, for a
+    property last set by a row other than the last one, that row's ref. One MERGE per
+    element instead of one per given row: a busy account named by thousands of
+    transfers in a chunk is written once, not in thousands of waves.
+    """
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for r in rows:
+        k = key(r)
+        g = groups.get(k)
+        if g is None:
+            groups[k] = [r]
+        else:
+            g.append(r)
+    folded: list[dict[str, Any]] = []
+    for g in groups.values():
+        first = g[0]
+        f = {k: v for k, v in first.items() if k != "src"}
+        if len(g) == 1:  # the common case: nothing to merge
+            f["srcs"] = [first["src"]]
+            f["last"] = first["src"]
+            f["pv"] = {}
+            folded.append(f)
+            continue
+        props: dict[str, Any] = {}
+        setter: dict[str, str] = {}
+        srcs: list[str] = []
+        seen: set[str] = set()
+        for r in g:
+            src = r["src"]
+            props.update(r["props"])
+            if src not in seen:
+                seen.add(src)
+                srcs.append(src)
+            for p in r["props"]:
+                setter[p] = src
+        last = g[-1]["src"]
+        f.update(props=props, srcs=srcs, last=last, pv={p: s for p, s in setter.items() if s != last})
+        folded.append(f)
+    return folded
+
+
+def _created(row: dict[str, Any]) -> dict[str, Any]:
+    """The ``CREATE`` form of a folded row: properties with the per-property refs that
+    differ from the element's first ref (``srcs[0]``) already filled in."""
+    out = {k: v for k, v in row.items() if k not in ("pv", "last")}
+    first = row["srcs"][0]
+    if row["last"] == first and not row["pv"]:
+        return out  # every property was set by the first ref: no per-property refs
+    props = dict(row["props"])
+    for p in row["props"]:
+        s = row["pv"].get(p, row["last"])
+        if s != first:
+            props[PV_PREFIX + p] = s
+    out["props"] = props
+    return out
 
 
 def _split_new(rows: list[dict[str, Any]], key: str, existing: set[str]
@@ -370,10 +439,11 @@ class GraphStore(ABC):
         t0 = time.perf_counter()
         good, bad = self._prepare_nodes(label, rows)
         self._finish(bad, on_error, label, len(rows))
-        existing = set(r["uid"] for r in good) - self.missing_nodes(r["uid"] for r in good)
-        create, waves = _split_new(good, "uid", existing)
+        folded = _fold(good, lambda r: r["uid"])
+        existing = set(r["uid"] for r in folded) - self.missing_nodes(r["uid"] for r in folded)
+        create, waves = _split_new(folded, "uid", existing)
         qc = (f"UNWIND $rows AS row CREATE (x:{ENTITY_LABEL}:{label}) "
-              "SET x = row.props, x.uid = row.uid, x._src = [row.src], x._ds = [$ds]")
+              "SET x = row.props, x.uid = row.uid, x._src = row.srcs, x._ds = [$ds]")
         qm = (f"UNWIND $rows AS row MERGE (x:{ENTITY_LABEL}:{label} {{uid: row.uid}}) "
               + _merge_tail({k for r in good for k in r["props"]}))
         self._create_batches(qc, qm, create, self.batch_size, dataset)
@@ -403,11 +473,10 @@ class GraphStore(ABC):
         writer got there first) the batch is written with ``qm`` (MERGE) instead."""
 
         def one(batch: Sequence[dict[str, Any]]) -> None:
-            params = {"rows": list(batch), "ds": dataset}
             try:
-                self._write(qc, params, None)
+                self._write(qc, {"rows": [_created(r) for r in batch], "ds": dataset}, None)
             except ConstraintViolation:
-                self._write(qm, params, None)
+                self._write(qm, {"rows": list(batch), "ds": dataset}, None)
 
         batches = list(chunked(rows, size))
         if self.create_parallelism > 1 and len(batches) > 1:
@@ -452,13 +521,16 @@ class GraphStore(ABC):
         self._finish(bad, on_error, rel_type, len(rows))
         for r in good:
             del r["_i"]
+        # rows of one rid are folded only when their endpoints agree too (a rid given
+        # twice with other endpoints stays two MERGEs, as before)
+        folded = _fold(good, lambda r: (r["rid"], r["start"], r["end"]))
         match = (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{uid: row.start}}) "
                  f"MATCH (b:{ENTITY_LABEL} {{uid: row.end}}) ")
         size = 1 if per_row else self.batch_size
-        existing = self.existing_rels(rel_type, [r["rid"] for r in good])
-        create, waves = _split_new(good, "rid", existing)
+        existing = self.existing_rels(rel_type, [r["rid"] for r in folded])
+        create, waves = _split_new(folded, "rid", existing)
         qc = match + (f"CREATE (a)-[x:{rel_type}]->(b) "
-                      "SET x = row.props, x.rid = row.rid, x._src = [row.src], x._ds = [$ds]")
+                      "SET x = row.props, x.rid = row.rid, x._src = row.srcs, x._ds = [$ds]")
         qm = match + f"MERGE (a)-[x:{rel_type} {{rid: row.rid}}]->(b) " + _merge_tail(
             {k for r in good for k in r["props"]})
         self._create_batches(qc, qm, create, size, dataset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -265,3 +266,56 @@ def test_engine_reports_write_operations_without_running(store: GraphStore, cyph
     ops = store.write_operations(cypher, {"u": "Person:2"})
     assert bool(ops) is writes
     assert [repr(x) for x in store.export()] == before  # planning wrote nothing
+
+
+def _dump(st: GraphStore) -> list[tuple[Any, ...]]:
+    return sorted((type(x).__name__, x.id, repr(sorted(x.properties.items())), x.sources, x.datasets,
+                   repr(sorted(x.property_sources.items()))) for x in st.export())
+
+
+def test_rows_of_one_element_folded_in_one_call_equal_one_call_per_row(store: GraphStore) -> None:
+    """The store folds the rows of one element given in one call into one write; the graph
+    is the one that one call per row gives: properties (later rows win), refs in order,
+    each once, and per-property refs (the last setter's, none where it is the first ref),
+    for new and existing elements."""
+    a, b, c = (f"unit/f.csv#row={i}@test@1" for i in (1, 2, 3))
+    node_rows = [
+        {"uid": "Person:f1", "props": {"name": "甲", "gender": "男"}, "src": a},
+        {"uid": "Person:f2", "props": {"name": "乙"}, "src": b},
+        {"uid": "Person:f1", "props": {"name": "甲改"}, "src": b},
+        {"uid": "Person:f1", "props": {}, "src": c},
+        {"uid": "Person:f2", "props": {"gender": "女"}, "src": b},
+        {"uid": "Person:f3", "props": {"name": "丙"}, "src": c},
+        {"uid": "Person:f3", "props": {"name": "丙二"}, "src": a},
+        {"uid": "Person:f3", "props": {"name": "丙三"}, "src": c},
+        {"uid": "Person:f1", "props": {"gender": "女"}, "src": a},
+    ]
+    rel_rows = [
+        {"rid": "fr1", "start": "Person:f1", "end": "Person:f2", "props": {"kind": "一"}, "src": a},
+        {"rid": "fr1", "start": "Person:f1", "end": "Person:f2", "props": {"kind": "二"}, "src": b},
+        {"rid": "fr1", "start": "Person:f1", "end": "Person:f2", "props": {}, "src": a},
+        {"rid": None, "start": "Person:f2", "end": "Person:f3", "props": {"kind": "三"}, "src": c},
+        {"rid": None, "start": "Person:f2", "end": "Person:f3", "props": {"kind": "四"}, "src": c},
+    ]
+    dumps = []
+    for one_by_one in (True, False):
+        store.clear()
+        # an existing element whose first ref is c: later rows compare their refs with it
+        store.upsert_nodes("Person", [{"uid": "Person:f3", "props": {"name": "旧"}, "src": c}], dataset=DS)
+        for _ in range(2):  # a second run changes nothing
+            if one_by_one:
+                for r in node_rows:
+                    store.upsert_nodes("Person", [r], dataset=DS)
+                for r in rel_rows:
+                    store.upsert_relationships("RELATED_TO", [r], dataset=DS)
+            else:
+                store.upsert_nodes("Person", node_rows, dataset=DS)
+                store.upsert_relationships("RELATED_TO", rel_rows, dataset=DS)
+        dumps.append(_dump(store))
+    assert dumps[0] == dumps[1]
+    n = store.get_node("Person:f1")
+    assert n.properties["name"] == "甲改" and n.properties["gender"] == "女"
+    assert n.sources == (a, b, c) and n.property_sources == {"name": b, "gender": a}
+    m = store.get_node("Person:f3")
+    assert m.properties["name"] == "丙三" and m.sources == (c, a) and m.property_sources == {"name": c}
+    assert store.get_rel("fr1", "RELATED_TO").property_sources == {"kind": b}
