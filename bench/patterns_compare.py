@@ -25,6 +25,7 @@ the floor through both. Results go to ``bench/results/patterns_decode.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,21 +93,32 @@ def _timed(fn: Any) -> tuple[float, float, Any]:
     return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000, out
 
 
+@contextlib.contextmanager
+def _finbench_store(url: str, **kw: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """A store holding the FinBench example graph and the result record of one backend's
+    run (load average before; after, on leaving); the graph is cleared on the way out."""
+    st = open_store(url, **kw)
+    try:
+        st.clear()
+        st.apply_schema()
+        load_mapped_dataset(st, "finbench", FINBENCH)
+        out: dict[str, Any] = {"backend": st.server_version(),
+                               "load_average_before": [round(x, 2) for x in os.getloadavg()], "patterns": {}}
+        yield st, out
+        out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    finally:
+        st.clear()
+        st.close()
+
+
 def decode_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any) -> dict[str, Any]:
     """Same pattern text, the store of ``rev`` against the current store, interleaved."""
     from oldstore import old_store
 
     lib = PatternLibrary.load()
     plan = seeds()
-    st = open_store(url, **kw)
-    try:
-        st.clear()
-        st.apply_schema()
-        load_mapped_dataset(st, "finbench", FINBENCH)
+    with _finbench_store(url, **kw) as (st, out):
         old = old_store(rev, url, **kw)
-        out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": [round(x, 2) for x in
-                                                                                      os.getloadavg()],
-                               "patterns": {}}
         for pid in pids:
             pat = lib.get(pid)
             runs = []
@@ -138,12 +151,8 @@ def decode_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any) 
                       f"(cpu {r['floor_old']['cpu_p50_ms']}/{r['floor_new']['cpu_p50_ms']}); same rows: {same}; "
                       f"load {r['load_average']}", flush=True)
             out["patterns"][pid] = runs
-        out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         old.close()
-        return out
-    finally:
-        st.clear()
-        st.close()
+    return out
 
 
 def _floor_query(rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
@@ -170,14 +179,7 @@ def markdown_decode(res: dict[str, Any]) -> str:
 def compare_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any) -> dict[str, Any]:
     lib = PatternLibrary.load()
     plan = seeds()
-    st = open_store(url, **kw)
-    try:
-        st.clear()
-        st.apply_schema()
-        load_mapped_dataset(st, "finbench", FINBENCH)
-        out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": [round(x, 2) for x in
-                                                                                      os.getloadavg()],
-                               "patterns": {}}
+    with _finbench_store(url, **kw) as (st, out):
         for pid in pids:
             old, new = old_pattern(rev, pid), lib.get(pid)
             runs = []
@@ -199,11 +201,7 @@ def compare_backend(url: str, pids: list[str], rev: str, repeat: int, **kw: Any)
                       f"new p50 {r['new']['p50_ms']} ms (x{r['ratio_p50']}), floor p50 {r['floor']['p50_ms']} ms, "
                       f"same rows: {same}", flush=True)
             out["patterns"][pid] = runs
-        out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-        return out
-    finally:
-        st.clear()
-        st.close()
+    return out
 
 
 def markdown(res: dict[str, Any]) -> str:
