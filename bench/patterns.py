@@ -149,7 +149,7 @@ def _load() -> list[float]:
 
 
 def bench_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup: int, slow_repeat: int,
-                  **kw: Any) -> dict[str, Any]:
+                  only: str = "", **kw: Any) -> dict[str, Any]:
     st = open_store(url, **kw)
     try:
         st.clear()
@@ -161,6 +161,8 @@ def bench_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup:
                                "load_average_before": _load(), "patterns": {}}
         plan = seeds()
         for p in lib:
+            if only and not p.id.startswith(only):
+                continue
             runs = []
             for params in plan.get(p.id, [{}]):
                 # whole-graph scans are slow by nature: fewer repeats keep the run short
@@ -378,6 +380,8 @@ def main() -> None:
     ap.add_argument("--slow-ms", type=float, default=10000,
                     help="demo/bench: a pattern whose first run takes longer is run once")
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_BENCH_NEO4J_URL", "bolt://127.0.0.1:17687"))
+    ap.add_argument("--only", default="", metavar="PREFIX",
+                    help="finbench: run only the patterns whose id starts with PREFIX (e.g. finbench.tcr)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "patterns.json"))
     args = ap.parse_args()
     lib = PatternLibrary.load()
@@ -403,10 +407,10 @@ def main() -> None:
                 print(f"{b}: loading FinBench and running {len(lib)} patterns", flush=True)
                 if b == "falkordb":
                     results["backends"][b] = bench_backend(b, f"falkordb://{tmp}/graph", lib, args.repeat,
-                                                           args.warmup, args.slow_repeat)
+                                                           args.warmup, args.slow_repeat, args.only)
                 else:
                     results["backends"][b] = bench_backend(
-                        b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat,
+                        b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat, args.only,
                         user=os.environ.get("KG_NEO4J_USER", "neo4j"),
                         password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
         report = markdown(results)
