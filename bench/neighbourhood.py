@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,10 +37,15 @@ sys.path.insert(0, str(ROOT))
 from bench.procstat import proc_cpu  # noqa: E402
 from kg.errors import NotFound  # noqa: E402
 from kg.model import ENTITY_LABEL  # noqa: E402
-from kg.store.base import GraphStore, Subgraph, chunked  # noqa: E402
+from kg.store.base import GraphStore, Subgraph, chunked, keep_layer  # noqa: E402
 
 SETTINGS = ({"depth": 2, "max_degree": 200, "limit": 500}, {"depth": 2, "max_degree": 50, "limit": 100},
             {"depth": 1, "max_degree": 200, "limit": 500}, {"depth": 3, "max_degree": 200, "limit": 500})
+
+
+def _neighbourhood_of(old: GraphStore) -> Callable[..., Subgraph]:
+    """``old_neighbourhood``'s call shape, answered by another store (an older revision's)."""
+    return lambda _st, u, **kw: old.neighbourhood(u, **kw)
 
 
 def old_neighbourhood(self: GraphStore, uid: str, depth: int = 1, *, max_degree: int = 200,
@@ -62,17 +67,7 @@ def old_neighbourhood(self: GraphStore, uid: str, depth: int = 1, *, max_degree:
             f"UNWIND $uids AS u MATCH (a:{ENTITY_LABEL} {{uid: u}})-[r]-(b:{ENTITY_LABEL}) "
             "RETURN type(r) AS t, r.rid AS rid, b.uid AS b ORDER BY b, t, rid LIMIT $cap",
             {"uids": expand, "cap": limit * 4}, None)
-        nxt: list[str] = []
-        for row in rows:
-            b = row["b"]
-            if b not in kept_nodes:
-                if len(kept_nodes) >= limit:
-                    continue
-                kept_nodes.add(b)
-                nxt.append(b)
-            if row["rid"] is not None and row["t"] in self.model.relationships:
-                kept_rels.setdefault(row["t"], set()).add(row["rid"])
-        frontier = nxt
+        frontier = keep_layer(rows, kept_nodes, kept_rels, limit, self.model.relationships)
         if not frontier:
             break
     g = Subgraph()
@@ -116,15 +111,13 @@ def main(argv: list[str] | None = None) -> int:
             build_graph(store, "demo", tmp)
             uids, _ = pick(store, "demo")
             db_pid = store.server.pid() if backend == "falkordb" else None  # type: ignore[attr-defined]
+            run_old: Callable[..., Subgraph]
             if a.decode:
                 from bench.oldstore import old_store
                 kw_old = {} if backend == "falkordb" else {
                     "user": os.environ.get("KG_NEO4J_USER", "neo4j"),
                     "password": os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")}
-                old_st = old_store(a.decode, url, **kw_old)
-
-                def run_old(st: GraphStore, u: str, *, _o: GraphStore = old_st, **kw: Any) -> Subgraph:
-                    return _o.neighbourhood(u, **kw)
+                run_old = _neighbourhood_of(old_store(a.decode, url, **kw_old))
             else:
                 run_old = old_neighbourhood
             diffs = 0

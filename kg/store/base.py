@@ -14,7 +14,7 @@ import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Container, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import ConstraintViolation, DataError, NotFound
 from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, decode_temporal, load_model
@@ -308,6 +308,26 @@ def _split_new(rows: list[dict[str, Any]], key: str, existing: set[str]
     return create, waves
 
 
+def keep_layer(rows: Iterable[Mapping[str, Any]], kept_nodes: set[str], kept_rels: dict[str, set[str]],
+               limit: int, rel_types: Container[str]) -> list[str]:
+    """Keep one breadth-first layer of a neighbourhood (rows ``t``, ``rid``, ``b`` in order).
+
+    A new neighbour ``b`` joins ``kept_nodes`` while fewer than ``limit`` are kept; the
+    relationship's ``rid`` joins ``kept_rels`` under its type when the type is one of
+    ``rel_types``. Returns the neighbours new in this layer (the next frontier)."""
+    nxt: list[str] = []
+    for row in rows:
+        b = row["b"]
+        if b not in kept_nodes:
+            if len(kept_nodes) >= limit:
+                continue
+            kept_nodes.add(b)
+            nxt.append(b)
+        if row["rid"] is not None and row["t"] in rel_types:
+            kept_rels.setdefault(row["t"], set()).add(row["rid"])
+    return nxt
+
+
 class GraphStore(ABC):
     """One interface over Neo4j and the embedded FalkorDB. Use :func:`kg.store.open_store`."""
 
@@ -593,17 +613,7 @@ class GraphStore(ABC):
                 f"MATCH (a)-[r]-(b:{ENTITY_LABEL}) "
                 "RETURN type(r) AS t, r.rid AS rid, b.uid AS b ORDER BY b, t, rid LIMIT $cap",
                 {"uids": sorted(frontier), "max_degree": max_degree, "root": uid, "cap": limit * 4}, None)
-            nxt: list[str] = []
-            for row in rows:
-                b = row["b"]
-                if b not in kept_nodes:
-                    if len(kept_nodes) >= limit:
-                        continue
-                    kept_nodes.add(b)
-                    nxt.append(b)
-                if row["rid"] is not None and row["t"] in self.model.relationships:
-                    kept_rels.setdefault(row["t"], set()).add(row["rid"])
-            frontier = nxt
+            frontier = keep_layer(rows, kept_nodes, kept_rels, limit, self.model.relationships)
             if not frontier:
                 break
         parts = [f"UNWIND $uids AS u MATCH (n:{ENTITY_LABEL} {{uid: u}}) RETURN n AS x"]
