@@ -161,6 +161,44 @@ def store_export(out: Path = typer.Argument(..., help="JSON-lines file."), store
     console.print(f"wrote {n} elements to {out}")
 
 
+@store_app.command("copy")
+def store_copy(to: str = typer.Option(..., "--to", help="URL of the empty target store (falkordb://DIR or bolt://...)."),
+               store: str | None = StoreOpt,
+               page: int = typer.Option(5000, min=1, help="Source elements read per query."),
+               batch: int = typer.Option(5000, min=1, help="Elements written per query."),
+               verify: bool = typer.Option(False, "--verify", help="Compare the graph checksums of both stores "
+                                           "afterwards (reads both graphs again)."),
+               no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar.")) -> None:
+    """Copy the whole graph (every fact with its provenance) into another, empty store."""
+    from tqdm import tqdm
+
+    from extractors.ingest import graph_checksum
+    from kg.store.copy import copy_graph
+
+    with _open(store) as src, _open(to) as dst:
+        total = src.count()
+        bars = {k: tqdm(total=total[k], desc=f"copy {k}", unit=k[:4], disable=no_progress)
+                for k in ("nodes", "relationships")}
+
+        def tick(kind: str, n: int) -> None:
+            bars[kind].update(n - bars[kind].n)
+
+        try:
+            summary = copy_graph(src, dst, page=page, batch=batch, progress=tick)
+        except KGError as e:
+            err.print(f"[red]{e}[/red]")
+            raise typer.Exit(2) from e
+        finally:
+            for b in bars.values():
+                b.close()
+        out = summary.as_dict()
+        if verify:
+            out["checksum_equal"] = graph_checksum(src) == graph_checksum(dst)
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        if verify and not out["checksum_equal"]:
+            raise typer.Exit(1)
+
+
 @store_app.command("delete-dataset")
 def store_delete_dataset(dataset: str, store: str | None = StoreOpt) -> None:
     """Delete a dataset (elements only in it go; shared ones keep their other datasets)."""

@@ -75,3 +75,27 @@ def test_patterns_reference_is_generated_from_the_headers() -> None:
     assert committed == render(), "docs/patterns.md is stale: run `kg patterns doc --out docs/patterns.md`"
     for p in PatternLibrary.load():
         assert f"### `{p.id}` (v{p.version})" in committed
+
+
+def test_store_copy_command_moves_a_graph_and_verifies_it(both, neo4j_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    from kg.store.base import Node
+
+    src = both["neo4j"]
+    src.upsert_nodes("Person", [{"uid": f"Person:copy{i}", "props": {"name": f"张某{i}"}, "src": "cli-test#1@t"}
+                                for i in range(30)], dataset="cli")
+    src.upsert_nodes("Phone", [{"uid": "Phone:13800000000", "props": {"number": "13800000000"}, "src": "t#3@t"}],
+                     dataset="cli")
+    src.upsert_relationships("HAS_PHONE", [{"start": "Person:copy1", "end": "Phone:13800000000", "props": {},
+                                            "src": "cli-test#4@t"}], dataset="cli")
+    target = f"falkordb://{tmp_path / 'copy'}"
+    env = dict(os.environ, KG_STORE_URL=neo4j_url)
+    cmd = [sys.executable, "-m", "kg.cli", "store", "copy", "--to", target, "--verify", "--no-progress"]
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout)
+    assert (out["nodes"], out["relationships"], out["checksum_equal"]) == (31, 1, True)
+    assert out["labels"] == {"Person": 30, "Phone": 1} and out["types"] == {"HAS_PHONE": 1}
+    # into a store that holds a graph: refused, exit status 2, a clear reason
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert again.returncode == 2 and "already holds a graph" in again.stderr
+    assert isinstance(src.get_node("Person:copy1"), Node)
