@@ -30,31 +30,40 @@
 // score: max_cycle_amount
 // explain_zh: "资金在 {hops} 个账户间循环流转并回到起点（{accounts}），共 {cycles} 组转账，单圈最高金额 {max_cycle_amount} 元，最短历时 {span_ms} 毫秒。"
 // ---
-MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)-[r2:TRANSFERRED_TO]->(c:BankAccount)-[r3:TRANSFERRED_TO]->(a)
-WHERE NOT $any_order AND a.uid < b.uid AND a.uid < c.uid AND b <> c AND r1 <> r2 AND r2 <> r3 AND r1 <> r3
-  AND r1.amount >= $min_amount AND r2.amount >= $min_amount AND r3.amount >= $min_amount
-  AND ((r1.ts < r2.ts AND r2.ts < r3.ts) OR (r2.ts < r3.ts AND r3.ts < r1.ts) OR (r3.ts < r1.ts AND r1.ts < r2.ts))
-WITH a, b, c, r1.amount + r2.amount + r3.amount AS amount,
-     reduce(hi = r1.ts, x IN [r2.ts, r3.ts] | CASE WHEN x > hi THEN x ELSE hi END)
-     - reduce(lo = r1.ts, x IN [r2.ts, r3.ts] | CASE WHEN x < lo THEN x ELSE lo END) AS span
-WHERE span <= $window_ms
-WITH a, b, c, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
-RETURN [a.uid, b.uid, c.uid] AS accounts, 3 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
-       [a.uid, b.uid, c.uid] AS members
+MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
+WHERE NOT $any_order AND a <> b AND r1.amount >= $min_amount
+WITH a, b, r1.ts AS t1, r1.amount AS m1
+MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
+WHERE r2.ts > t1 AND r2.ts <= t1 + $window_ms AND r2.amount >= $min_amount AND c <> a AND c <> b
+WITH a, b, c, t1, m1, r2.ts AS t2, r2.amount AS m2
+MATCH (c)-[r3:TRANSFERRED_TO]->(a)
+WHERE r3.ts > t2 AND r3.ts <= t1 + $window_ms AND r3.amount >= $min_amount
+WITH [a.uid, b.uid, c.uid] AS us, [m1, m2, r3.amount] AS ms, r3.ts - t1 AS span
+WITH us, ms, span, reduce(m = us[0], x IN us | CASE WHEN x < m THEN x ELSE m END) AS mn
+WITH us, ms, span, head([i IN range(0, size(us) - 1) WHERE us[i] = mn]) AS k
+WITH us[k..] + us[..k] AS accounts, ms[k..] + ms[..k] AS ms, span
+WITH accounts, ms[0] + ms[1] + ms[2] AS amount, span
+WITH accounts, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
+RETURN accounts, 3 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms, accounts AS members
 UNION ALL
-MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)-[r2:TRANSFERRED_TO]->(c:BankAccount)-[r3:TRANSFERRED_TO]->(d:BankAccount)-[r4:TRANSFERRED_TO]->(a)
-WHERE NOT $any_order AND a.uid < b.uid AND a.uid < c.uid AND a.uid < d.uid AND b <> c AND b <> d AND c <> d
-  AND r1 <> r2 AND r1 <> r3 AND r1 <> r4 AND r2 <> r3 AND r2 <> r4 AND r3 <> r4
-  AND r1.amount >= $min_amount AND r2.amount >= $min_amount AND r3.amount >= $min_amount AND r4.amount >= $min_amount
-  AND ((r1.ts < r2.ts AND r2.ts < r3.ts AND r3.ts < r4.ts) OR (r2.ts < r3.ts AND r3.ts < r4.ts AND r4.ts < r1.ts)
-    OR (r3.ts < r4.ts AND r4.ts < r1.ts AND r1.ts < r2.ts) OR (r4.ts < r1.ts AND r1.ts < r2.ts AND r2.ts < r3.ts))
-WITH a, b, c, d, r1.amount + r2.amount + r3.amount + r4.amount AS amount,
-     reduce(hi = r1.ts, x IN [r2.ts, r3.ts, r4.ts] | CASE WHEN x > hi THEN x ELSE hi END)
-     - reduce(lo = r1.ts, x IN [r2.ts, r3.ts, r4.ts] | CASE WHEN x < lo THEN x ELSE lo END) AS span
-WHERE span <= $window_ms
-WITH a, b, c, d, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
-RETURN [a.uid, b.uid, c.uid, d.uid] AS accounts, 4 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
-       [a.uid, b.uid, c.uid, d.uid] AS members
+MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
+WHERE NOT $any_order AND a <> b AND r1.amount >= $min_amount
+WITH a, b, r1.ts AS t1, r1.amount AS m1
+MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
+WHERE r2.ts > t1 AND r2.ts <= t1 + $window_ms AND r2.amount >= $min_amount AND c <> a AND c <> b
+WITH a, b, c, t1, m1, r2.ts AS t2, r2.amount AS m2
+MATCH (c)-[r3:TRANSFERRED_TO]->(d:BankAccount)
+WHERE r3.ts > t2 AND r3.ts <= t1 + $window_ms AND r3.amount >= $min_amount AND d <> a AND d <> b AND d <> c
+WITH a, b, c, d, t1, m1, m2, r3.ts AS t3, r3.amount AS m3
+MATCH (d)-[r4:TRANSFERRED_TO]->(a)
+WHERE r4.ts > t3 AND r4.ts <= t1 + $window_ms AND r4.amount >= $min_amount
+WITH [a.uid, b.uid, c.uid, d.uid] AS us, [m1, m2, m3, r4.amount] AS ms, r4.ts - t1 AS span
+WITH us, ms, span, reduce(m = us[0], x IN us | CASE WHEN x < m THEN x ELSE m END) AS mn
+WITH us, ms, span, head([i IN range(0, size(us) - 1) WHERE us[i] = mn]) AS k
+WITH us[k..] + us[..k] AS accounts, ms[k..] + ms[..k] AS ms, span
+WITH accounts, ms[0] + ms[1] + ms[2] + ms[3] AS amount, span
+WITH accounts, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
+RETURN accounts, 4 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms, accounts AS members
 UNION ALL
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
 WHERE $any_order AND a <> b AND r1.amount >= $min_amount

@@ -20,15 +20,28 @@
 // score: total_amount
 // explain_zh: "账户 {account} 在一个时间窗口内向 {receivers} 个不同账户转出，合计 {total_amount} 元。"
 // ---
-MATCH (a:BankAccount)-[t0:TRANSFERRED_TO]->(:BankAccount)
-WHERE t0.amount >= $min_amount
-MATCH (a)-[t:TRANSFERRED_TO]->(d:BankAccount)
-WHERE d <> a AND t.amount >= $min_amount AND t.ts >= t0.ts AND t.ts <= t0.ts + $window_ms
-WITH a, t0, d, sum(t.amount) AS amt
-ORDER BY d.uid
-WITH a, t0, count(d) AS receivers, sum(amt) AS total, collect(d.uid) AS dsts
+MATCH (a:BankAccount)-[t:TRANSFERRED_TO]->(d:BankAccount)
+WHERE t.amount >= $min_amount AND t.ts IS NOT NULL
+WITH a, t.ts AS ts, CASE WHEN d <> a THEN d.uid END AS dst, t.amount AS amt
+ORDER BY ts
+WITH a, collect([ts, dst, amt]) AS xs
+WHERE size(xs) >= $min_receivers
+UNWIND range(0, size(xs) - 1) AS i
+WITH a, xs, i
+WHERE i = 0 OR xs[i - 1][0] < xs[i][0]
+WITH a, xs, i, reduce(b = [i, size(xs)], k IN range(1, 40) |
+       CASE WHEN b[0] >= b[1] THEN b
+            WHEN xs[(b[0] + b[1]) / 2][0] <= xs[i][0] + $window_ms THEN [(b[0] + b[1]) / 2 + 1, b[1]]
+            ELSE [b[0], (b[0] + b[1]) / 2] END)[0] AS e
+WHERE e - i >= $min_receivers
+UNWIND range(i, e - 1) AS j
+WITH a, xs[i][0] AS start, xs[j] AS x
+WHERE x[1] IS NOT NULL
+WITH a, start, x[1] AS dst, sum(x[2]) AS amt
+ORDER BY dst
+WITH a, start, count(dst) AS receivers, sum(amt) AS total, collect(dst) AS dsts
 WHERE receivers >= $min_receivers AND total >= $min_total
-WITH a, receivers, total, t0.ts AS start, dsts
+WITH a, receivers, total, start, dsts
 ORDER BY receivers DESC, total DESC, start ASC
 WITH a, collect([receivers, total, start, dsts])[0] AS best
 RETURN a.uid AS account, best[0] AS receivers, toInteger(round(best[1])) AS total_amount, best[2] AS window_start,
