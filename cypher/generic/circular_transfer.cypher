@@ -30,8 +30,10 @@
 // score: max_cycle_amount
 // explain_zh: "资金在 {hops} 个账户间循环流转并回到起点（{accounts}），共 {cycles} 组转账，单圈最高金额 {max_cycle_amount} 元，最短历时 {span_ms} 毫秒。"
 // ---
+WITH $any_order AS any_order
+WHERE NOT any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE NOT $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, r1.ts AS t1, r1.amount AS m1
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
 WHERE r2.ts > t1 AND r2.ts <= t1 + $window_ms AND r2.amount >= $min_amount AND c <> a AND c <> b
@@ -46,8 +48,10 @@ WITH accounts, ms[0] + ms[1] + ms[2] AS amount, span
 WITH accounts, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
 RETURN accounts, 3 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms, accounts AS members
 UNION ALL
+WITH $any_order AS any_order
+WHERE NOT any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE NOT $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, r1.ts AS t1, r1.amount AS m1
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
 WHERE r2.ts > t1 AND r2.ts <= t1 + $window_ms AND r2.amount >= $min_amount AND c <> a AND c <> b
@@ -65,8 +69,10 @@ WITH accounts, ms[0] + ms[1] + ms[2] + ms[3] AS amount, span
 WITH accounts, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
 RETURN accounts, 4 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms, accounts AS members
 UNION ALL
+WITH $any_order AS any_order
+WHERE any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, count(r1) AS n1, min(r1.ts) AS f1, max(r1.amount) AS m1
 WHERE n1 >= CASE WHEN $min_split_hops > 0 THEN 2 ELSE 1 END
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
@@ -87,8 +93,10 @@ WITH accounts, max(combos) AS cycles, max(amount) AS best, min(span) AS span_ms
 RETURN accounts, size(accounts) AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
        accounts AS members
 UNION ALL
+WITH $any_order AS any_order
+WHERE any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, count(r1) AS n1, min(r1.ts) AS f1, max(r1.amount) AS m1
 WHERE n1 >= CASE WHEN $min_split_hops > 0 THEN 2 ELSE 1 END
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
@@ -112,8 +120,10 @@ WITH accounts, max(combos) AS cycles, max(amount) AS best, min(span) AS span_ms
 RETURN accounts, size(accounts) AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
        accounts AS members
 UNION ALL
+WITH $any_order AS any_order
+WHERE any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, count(r1) AS n1, min(r1.ts) AS f1, max(r1.amount) AS m1
 WHERE n1 >= CASE WHEN $min_split_hops > 0 THEN 2 ELSE 1 END
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
