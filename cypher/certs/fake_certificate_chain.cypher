@@ -42,8 +42,9 @@ CALL {
 }
 CALL {
   WITH buyers
-  MATCH (e:Person)-[em:EMPLOYED_BY]->(co:Company)
-  WHERE e.uid IN buyers
+  UNWIND buyers AS bu
+  MATCH (e:Entity {uid: bu})-[em:EMPLOYED_BY]->(co:Company)
+  WHERE e:Person
   WITH co ORDER BY co.uid
   RETURN collect(DISTINCT co.uid) AS employers
 }

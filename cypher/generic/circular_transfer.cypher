@@ -7,6 +7,9 @@
 //   later than the previous one (timestamps strictly ascending around the cycle, starting
 //   anywhere), the whole loop within a time window. One row per cycle of accounts,
 //   written from its smallest account uid; all edge combinations are aggregated.
+//   Enumerated from each cycle's earliest transfer forward, each next transfer later than
+//   the previous and within the window of the first, the 3- and 4-account cycles sharing
+//   their first two hops, so only time-feasible prefixes are expanded.
 //   With any_order (default false) the order of the timestamps is ignored and cycles of
 //   3 to 5 accounts are matched on account pairs (the first transfers of the hops within
 //   window_ms; cycles = edge combinations, max_cycle_amount = sum of each hop's largest
@@ -30,34 +33,36 @@
 // score: max_cycle_amount
 // explain_zh: "资金在 {hops} 个账户间循环流转并回到起点（{accounts}），共 {cycles} 组转账，单圈最高金额 {max_cycle_amount} 元，最短历时 {span_ms} 毫秒。"
 // ---
-MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)-[r2:TRANSFERRED_TO]->(c:BankAccount)-[r3:TRANSFERRED_TO]->(a)
-WHERE NOT $any_order AND a.uid < b.uid AND a.uid < c.uid AND b <> c AND r1 <> r2 AND r2 <> r3 AND r1 <> r3
-  AND r1.amount >= $min_amount AND r2.amount >= $min_amount AND r3.amount >= $min_amount
-  AND ((r1.ts < r2.ts AND r2.ts < r3.ts) OR (r2.ts < r3.ts AND r3.ts < r1.ts) OR (r3.ts < r1.ts AND r1.ts < r2.ts))
-WITH a, b, c, r1.amount + r2.amount + r3.amount AS amount,
-     reduce(hi = r1.ts, x IN [r2.ts, r3.ts] | CASE WHEN x > hi THEN x ELSE hi END)
-     - reduce(lo = r1.ts, x IN [r2.ts, r3.ts] | CASE WHEN x < lo THEN x ELSE lo END) AS span
-WHERE span <= $window_ms
-WITH a, b, c, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
-RETURN [a.uid, b.uid, c.uid] AS accounts, 3 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
-       [a.uid, b.uid, c.uid] AS members
-UNION ALL
-MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)-[r2:TRANSFERRED_TO]->(c:BankAccount)-[r3:TRANSFERRED_TO]->(d:BankAccount)-[r4:TRANSFERRED_TO]->(a)
-WHERE NOT $any_order AND a.uid < b.uid AND a.uid < c.uid AND a.uid < d.uid AND b <> c AND b <> d AND c <> d
-  AND r1 <> r2 AND r1 <> r3 AND r1 <> r4 AND r2 <> r3 AND r2 <> r4 AND r3 <> r4
-  AND r1.amount >= $min_amount AND r2.amount >= $min_amount AND r3.amount >= $min_amount AND r4.amount >= $min_amount
-  AND ((r1.ts < r2.ts AND r2.ts < r3.ts AND r3.ts < r4.ts) OR (r2.ts < r3.ts AND r3.ts < r4.ts AND r4.ts < r1.ts)
-    OR (r3.ts < r4.ts AND r4.ts < r1.ts AND r1.ts < r2.ts) OR (r4.ts < r1.ts AND r1.ts < r2.ts AND r2.ts < r3.ts))
-WITH a, b, c, d, r1.amount + r2.amount + r3.amount + r4.amount AS amount,
-     reduce(hi = r1.ts, x IN [r2.ts, r3.ts, r4.ts] | CASE WHEN x > hi THEN x ELSE hi END)
-     - reduce(lo = r1.ts, x IN [r2.ts, r3.ts, r4.ts] | CASE WHEN x < lo THEN x ELSE lo END) AS span
-WHERE span <= $window_ms
-WITH a, b, c, d, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
-RETURN [a.uid, b.uid, c.uid, d.uid] AS accounts, 4 AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
-       [a.uid, b.uid, c.uid, d.uid] AS members
-UNION ALL
+WITH $any_order AS any_order
+WHERE NOT any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
+WITH a, b, r1.ts AS t1, r1.amount AS m1
+MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
+WHERE r2.ts > t1 AND r2.ts <= t1 + $window_ms AND r2.amount >= $min_amount AND c <> a AND c <> b
+WITH a, b, c, t1, m1, r2.ts AS t2, r2.amount AS m2
+MATCH (c)-[r3:TRANSFERRED_TO]->(d:BankAccount)
+WHERE r3.ts > t2 AND r3.ts <= t1 + $window_ms AND r3.amount >= $min_amount AND d <> b AND d <> c
+WITH a, b, c, d, t1, m1, m2, r3.ts AS t3, r3.amount AS m3
+OPTIONAL MATCH (d)-[r4:TRANSFERRED_TO]->(a)
+WHERE d <> a AND r4.ts > t3 AND r4.ts <= t1 + $window_ms AND r4.amount >= $min_amount
+WITH a, b, c, d, t1, m1, m2, t3, m3, r4
+WHERE d = a OR r4 IS NOT NULL
+WITH CASE WHEN d = a THEN [a.uid, b.uid, c.uid] ELSE [a.uid, b.uid, c.uid, d.uid] END AS us,
+     CASE WHEN d = a THEN [m1, m2, m3] ELSE [m1, m2, m3, r4.amount] END AS ms,
+     CASE WHEN d = a THEN t3 - t1 ELSE r4.ts - t1 END AS span
+WITH us, ms, span, reduce(m = us[0], x IN us | CASE WHEN x < m THEN x ELSE m END) AS mn
+WITH us, ms, span, head([i IN range(0, size(us) - 1) WHERE us[i] = mn]) AS k
+WITH us[k..] + us[..k] AS accounts, ms[k..] + ms[..k] AS ms, span
+WITH accounts, CASE WHEN size(ms) = 3 THEN ms[0] + ms[1] + ms[2] ELSE ms[0] + ms[1] + ms[2] + ms[3] END AS amount, span
+WITH accounts, count(*) AS cycles, max(amount) AS best, min(span) AS span_ms
+RETURN accounts, size(accounts) AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
+       accounts AS members
+UNION ALL
+WITH $any_order AS any_order
+WHERE any_order
+MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, count(r1) AS n1, min(r1.ts) AS f1, max(r1.amount) AS m1
 WHERE n1 >= CASE WHEN $min_split_hops > 0 THEN 2 ELSE 1 END
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
@@ -78,8 +83,10 @@ WITH accounts, max(combos) AS cycles, max(amount) AS best, min(span) AS span_ms
 RETURN accounts, size(accounts) AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
        accounts AS members
 UNION ALL
+WITH $any_order AS any_order
+WHERE any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, count(r1) AS n1, min(r1.ts) AS f1, max(r1.amount) AS m1
 WHERE n1 >= CASE WHEN $min_split_hops > 0 THEN 2 ELSE 1 END
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)
@@ -103,8 +110,10 @@ WITH accounts, max(combos) AS cycles, max(amount) AS best, min(span) AS span_ms
 RETURN accounts, size(accounts) AS hops, cycles, toInteger(round(best)) AS max_cycle_amount, span_ms,
        accounts AS members
 UNION ALL
+WITH $any_order AS any_order
+WHERE any_order
 MATCH (a:BankAccount)-[r1:TRANSFERRED_TO]->(b:BankAccount)
-WHERE $any_order AND a <> b AND r1.amount >= $min_amount
+WHERE a <> b AND r1.amount >= $min_amount
 WITH a, b, count(r1) AS n1, min(r1.ts) AS f1, max(r1.amount) AS m1
 WHERE n1 >= CASE WHEN $min_split_hops > 0 THEN 2 ELSE 1 END
 MATCH (b)-[r2:TRANSFERRED_TO]->(c:BankAccount)

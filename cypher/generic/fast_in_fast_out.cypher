@@ -15,6 +15,9 @@
 //   Why the two-hour gap and 0.9 ratio: 走账 accounts keep next to nothing and move the
 //   money on the same business session; a fee of more than 10% is no longer a
 //   pass-through.
+//   Performance: only accounts with at least min_pairs incoming and min_pairs outgoing
+//   transfers (the store's degree: COUNT {} here, indegree()/outdegree() in the
+//   .falkordb.cypher sibling, which differs only there) are expanded.
 // legal_basis: [刑法 191 洗钱罪, 刑法 175-1 骗取贷款罪（过桥资金）, 刑法 287-2 帮助信息网络犯罪活动罪]
 // params:
 //   max_gap_ms: {type: int, default: 7200000, min: 1, description: max time from transfer in to transfer out (ms)}
@@ -28,7 +31,9 @@
 // score: max_amount
 // explain_zh: "账户 {account} 多次在收到转入后短时间内（最快 {min_gap_ms} 毫秒）转出相近金额（不超过转入额），共 {pairs} 对，涉及 {sources} 个来源账户、{targets} 个去向账户，单笔最高 {max_amount} 元。"
 // ---
-MATCH (s:BankAccount)-[i:TRANSFERRED_TO]->(m:BankAccount)-[o:TRANSFERRED_TO]->(d:BankAccount)
+MATCH (m:BankAccount)
+WHERE COUNT { (m)<-[:TRANSFERRED_TO]-() } >= $min_pairs AND COUNT { (m)-[:TRANSFERRED_TO]->() } >= $min_pairs
+MATCH (s:BankAccount)-[i:TRANSFERRED_TO]->(m)-[o:TRANSFERRED_TO]->(d:BankAccount)
 WHERE s <> m AND m <> d AND i <> o AND o.ts > i.ts AND o.ts - i.ts <= $max_gap_ms
   AND i.amount >= $min_amount AND o.amount <= i.amount AND o.amount >= i.amount * $min_ratio
 WITH m, count(DISTINCT i) AS ins, count(DISTINCT o) AS outs, collect(DISTINCT s.uid) AS srcs,

@@ -14,7 +14,10 @@
 //   (众创空间), business centres and registration agents' addresses host many genuine
 //   companies (loans.shell_borrower_cluster adds the evidence that separates shells).
 //   Identifiers used by more than max_degree parties (switchboards, call centres, hub
-//   addresses) are too common to mean anything and are left out.
+//   addresses) are too common to mean anything and are left out. Performance: only
+//   identifiers with at least min_parties and min_persons HAS_PHONE/LOCATED_AT links (the
+//   store's degree: COUNT {} here, indegree() in the .falkordb.cypher sibling, which
+//   differs only there) are expanded; most phones and addresses belong to one party.
 // legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪, 刑法 287-2 帮助信息网络犯罪活动罪, 刑法 205 虚开增值税专用发票罪]
 // params:
 //   min_persons: {type: int, default: 3, min: 0, description: distinct natural persons using the identifier}
@@ -27,8 +30,12 @@
 // score: persons * 100 + parties
 // explain_zh: "{persons} 名自然人和 {companies} 家单位共用同一{kind}（{identifier}），共 {parties} 个主体。"
 // ---
-MATCH (x:Entity)-[r:HAS_PHONE|LOCATED_AT]->(i:Entity)
-WHERE (x:Person OR x:Company) AND (i:Phone OR i:Address)
+MATCH (i:Entity)
+WHERE i:Phone OR i:Address
+WITH i, COUNT { (i)<-[:HAS_PHONE|LOCATED_AT]-() } AS degree
+WHERE degree >= $min_parties AND degree >= $min_persons
+MATCH (x:Entity)-[r:HAS_PHONE|LOCATED_AT]->(i)
+WHERE x:Person OR x:Company
 WITH i, x ORDER BY x.uid
 WITH i, collect(DISTINCT x.uid) AS xs, count(DISTINCT CASE WHEN x:Person THEN x.uid END) AS persons
 WHERE size(xs) >= $min_parties AND size(xs) <= $max_degree AND persons >= $min_persons
