@@ -371,10 +371,17 @@ class GraphStore(ABC):
         self._write_listeners: list[Callable[[], None]] = []
 
     # -- graph generation -------------------------------------------------------------
-    def on_write(self, listener: Callable[[], None]) -> None:
+    def on_write(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener()`` after every write made through this handle (any thread),
-        e.g. to drop a read cache at once. Listeners must be cheap and must not raise."""
+        e.g. to drop a read cache at once. Listeners must be cheap and must not raise.
+        Returns a function that removes the listener again."""
         self._write_listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._write_listeners:
+                self._write_listeners.remove(listener)
+
+        return remove
 
     def generation(self) -> tuple[tuple[str, int], ...]:
         """The graph's write generation: changes whenever a kg write (upsert, delete, clear,
