@@ -67,14 +67,15 @@ def labels(ctx: Context = Depends(get_ctx), _: Principal = Depends(require("view
 
 
 @router.get("/entities", summary="Search entities by name substring, identifier or uid; filter by label")
-def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
-           label: Annotated[str | None, Query(max_length=60, description="a node label of the model")] = None,
-           limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=10000)] = 0,
-           principal: Principal = Depends(require("viewer"))) -> FastJSON:
+async def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=100)],
+                 label: Annotated[str | None, Query(max_length=60, description="a node label of the model")] = None,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Annotated[int, Query(ge=0, le=10000)] = 0,
+                 principal: Principal = Depends(require("viewer"))) -> FastJSON:
     """Case-sensitive match: ``uid``, key and identifier properties equal ``q``; names contain ``q``.
 
     Labels come only from the model (anything else is a 400); ``q`` is always a parameter.
     """
+    # a cached answer is served on the event loop; the query runs on the thread pool
     ctx: Context = request.app.state.ctx
     model = ctx.store.model
     if label is not None and label not in model.nodes:
@@ -88,7 +89,8 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=10
     lab = f":{label}" if label else ""
     cypher = (f"MATCH (n:{ENTITY_LABEL}{lab}) WHERE {' OR '.join(conds)} "
               "RETURN n ORDER BY n.uid SKIP $skip LIMIT $lim")
-    rows = ctx.store.query(cypher, {"q": q, "skip": offset, "lim": limit + 1}, timeout=ctx.settings.query_timeout_s)
+    rows = await run_in_threadpool(ctx.store.query, cypher, {"q": q, "skip": offset, "lim": limit + 1},
+                                   timeout=ctx.settings.query_timeout_s)
     items = [node_json(r["n"], model, provenance=False) for r in rows[:limit]]
     more = len(rows) > limit
     return _respond(request, key, token,
@@ -120,11 +122,13 @@ async def get_entity(request: Request, uid: str, principal: Principal = Depends(
 
 
 @router.get("/entities/{uid}/neighbourhood", summary="k-hop neighbourhood with hub caps")
-def neighbourhood(request: Request, uid: str, depth: Annotated[int, Query(ge=1, le=3)] = 1,
-                  max_degree: Annotated[int, Query(ge=1, le=10000)] = 200,
-                  limit: Annotated[int, Query(ge=1, le=2000)] = 500,
-                  principal: Principal = Depends(require("viewer"))) -> FastJSON:
+async def neighbourhood(request: Request, uid: str, depth: Annotated[int, Query(ge=1, le=3)] = 1,
+                        max_degree: Annotated[int, Query(ge=1, le=10000)] = 200,
+                        limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+                        principal: Principal = Depends(require("viewer"))) -> FastJSON:
     """Breadth-first neighbourhood; hubs above ``max_degree`` are shown but not expanded."""
+    # a cached answer is served on the event loop (no thread hop for a hit); the queries
+    # and the JSON shaping run on the thread pool
     ctx: Context = request.app.state.ctx
     if len(uid) > 200:
         raise NotFound("no node with that id")
@@ -133,22 +137,28 @@ def neighbourhood(request: Request, uid: str, depth: Annotated[int, Query(ge=1, 
     hit, token = _cached(request, key)
     if hit is not None:
         return hit
-    g = ctx.store.neighbourhood(uid, depth, max_degree=max_degree, limit=min(limit, ctx.settings.max_nodes))
-    out = subgraph_json(g, ctx.store.model)
-    out["truncated"] = len(g.nodes) >= limit
-    return _respond(request, key, token, out, param_names=["depth", "max_degree", "limit"], results=len(g.nodes))
+
+    def compute() -> tuple[dict[str, Any], int]:
+        g = ctx.store.neighbourhood(uid, depth, max_degree=max_degree, limit=min(limit, ctx.settings.max_nodes))
+        out = subgraph_json(g, ctx.store.model)
+        out["truncated"] = len(g.nodes) >= limit
+        return out, len(g.nodes)
+
+    out, n = await run_in_threadpool(compute)
+    return _respond(request, key, token, out, param_names=["depth", "max_degree", "limit"], results=n)
 
 
 @router.get("/paths", summary="Shortest path between two entities (bounded length, either direction)")
-def shortest_path(request: Request, source: Uid, target: Uid,
-                  max_length: Annotated[int, Query(ge=1, le=6)] = 4,
-                  max_degree: Annotated[int, Query(ge=1, le=10000)] = 500,
-                  principal: Principal = Depends(require("viewer"))) -> FastJSON:
+async def shortest_path(request: Request, source: Uid, target: Uid,
+                        max_length: Annotated[int, Query(ge=1, le=6)] = 4,
+                        max_degree: Annotated[int, Query(ge=1, le=10000)] = 500,
+                        principal: Principal = Depends(require("viewer"))) -> FastJSON:
     """Breadth-first search from ``source`` (hubs above ``max_degree`` are not expanded).
 
     Returns ``{"found": false}`` when no path of at most ``max_length`` relationships exists.
     Deterministic on both backends: neighbours are visited in uid order.
     """
+    # a cached answer is served on the event loop; the search runs on the thread pool
     ctx: Context = request.app.state.ctx
     st, model = ctx.store, ctx.store.model
     max_length = min(max_length, ctx.settings.max_path_length)
@@ -156,42 +166,45 @@ def shortest_path(request: Request, source: Uid, target: Uid,
     hit, token = _cached(request, key)
     if hit is not None:
         return hit
-    a, b = st.get_node(source), st.get_node(target)
-    parent: dict[str, tuple[str, Any] | None] = {a.id: None}
-    frontier = [a.id]
-    found = a.id == b.id
-    for _hop in range(max_length):
-        if found or not frontier:
-            break
-        deg = st.degree(frontier)
-        expand = sorted(u for u in frontier if deg.get(u, 0) <= max_degree or u == a.id)
-        rows = st.query(f"UNWIND $uids AS u MATCH (x:{ENTITY_LABEL} {{uid: u}})-[r]-(y:{ENTITY_LABEL}) "
-                        "RETURN u, r, y.uid AS y ORDER BY u, y LIMIT $cap",
-                        {"uids": expand, "cap": ctx.settings.max_nodes * 20}, timeout=ctx.settings.query_timeout_s)
-        nxt: list[str] = []
-        for row in rows:
-            y = row["y"]
-            if y in parent:
-                continue
-            parent[y] = (row["u"], row["r"])
-            nxt.append(y)
-            if y == b.id:
-                found = True
+
+    def compute() -> tuple[dict[str, Any], bool]:
+        a, b = st.get_node(source), st.get_node(target)
+        parent: dict[str, tuple[str, Any] | None] = {a.id: None}
+        frontier = [a.id]
+        found = a.id == b.id
+        for _hop in range(max_length):
+            if found or not frontier:
                 break
-        frontier = nxt
-    note = {"param_names": ["source", "target", "max_length", "max_degree"], "results": int(found)}
-    if not found:
-        return _respond(request, key, token, {"found": False, "length": None, "nodes": [], "relationships": []},
-                        **note)
-    chain, rels, cur = [b.id], [], b.id
-    while parent[cur] is not None:
-        prev, rel = parent[cur]  # type: ignore[misc]
-        rels.append(rel)
-        chain.append(prev)
-        cur = prev
-    chain.reverse()
-    rels.reverse()
-    g = st.subgraph(chain)
-    return _respond(request, key, token,
-                    {"found": True, "length": len(rels), "nodes": [node_json(g.nodes[u], model) for u in chain],
-                     "relationships": [rel_json(r, model) for r in rels]}, **note)
+            deg = st.degree(frontier)
+            expand = sorted(u for u in frontier if deg.get(u, 0) <= max_degree or u == a.id)
+            rows = st.query(f"UNWIND $uids AS u MATCH (x:{ENTITY_LABEL} {{uid: u}})-[r]-(y:{ENTITY_LABEL}) "
+                            "RETURN u, r, y.uid AS y ORDER BY u, y LIMIT $cap",
+                            {"uids": expand, "cap": ctx.settings.max_nodes * 20}, timeout=ctx.settings.query_timeout_s)
+            nxt: list[str] = []
+            for row in rows:
+                y = row["y"]
+                if y in parent:
+                    continue
+                parent[y] = (row["u"], row["r"])
+                nxt.append(y)
+                if y == b.id:
+                    found = True
+                    break
+            frontier = nxt
+        if not found:
+            return {"found": False, "length": None, "nodes": [], "relationships": []}, False
+        chain, rels, cur = [b.id], [], b.id
+        while parent[cur] is not None:
+            prev, rel = parent[cur]  # type: ignore[misc]
+            rels.append(rel)
+            chain.append(prev)
+            cur = prev
+        chain.reverse()
+        rels.reverse()
+        g = st.subgraph(chain)
+        return {"found": True, "length": len(rels), "nodes": [node_json(g.nodes[u], model) for u in chain],
+                "relationships": [rel_json(r, model) for r in rels]}, True
+
+    content, found = await run_in_threadpool(compute)
+    return _respond(request, key, token, content,
+                    param_names=["source", "target", "max_length", "max_degree"], results=int(found))

@@ -176,3 +176,10 @@ def test_no_personal_data_in_logs(store: GraphStore, tmp_path: Path, caplog: pyt
                                                              if r.name != "httpx")
     for secret in ("张三丰", "11010519491231002X", "三丰", "6222021234567890128", "BankAccount:s1"):
         assert secret not in text
+
+
+def test_openapi_document_is_unchanged(api: Api) -> None:
+    """The cache and the pre-encoded bodies leave the API contract as it was
+    (tests/api/openapi_v1.json: the document before the cache; regenerate only on purpose)."""
+    want = json.loads((Path(__file__).parent / "openapi_v1.json").read_text("utf-8"))
+    assert json.loads(json.dumps(api.client.app.openapi(), sort_keys=True)) == want  # type: ignore[attr-defined]
