@@ -296,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", action="append", choices=("falkordb", "neo4j"),
                     help="repeat for both (default: falkordb)")
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_NEO4J_TEST_URL"))
+    ap.add_argument("--neo4j-pid", type=int, default=None,
+                    help="the Neo4j server's pid (scripts/neo4j-local status), to count its CPU per request too")
     ap.add_argument("--reuse", action="store_true",
                     help="keep the graph already in the store when it has nodes (FalkorDB: under --falkordb-dir)")
     ap.add_argument("--falkordb-dir", type=Path, help="FalkorDB data dir (default: a fresh temporary one)")
@@ -356,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"loaded in {load_s:.1f} s", flush=True)
             uids, bodies = pick(store, a.graph)
             many = pick_many(store, a.many) if any(c.endswith("_many") for c in wanted) else []
-            db_pid = store.server.pid() if backend == "falkordb" else None  # type: ignore[attr-defined]
+            db_pid = store.server.pid() if backend == "falkordb" else a.neo4j_pid  # type: ignore[attr-defined]
             pattern = PATTERNS[a.graph]
             cells: dict[str, list[tuple[str, str, Any]]] = {
                 "entity": [("GET", f"/entities/{quote(u, safe=':')}", None) for u in uids],
