@@ -188,3 +188,39 @@ def test_openapi_document_is_unchanged(api: Api) -> None:
     (tests/api/openapi_v1.json: the document before the cache; regenerate only on purpose)."""
     want = json.loads((Path(__file__).parent / "openapi_v1.json").read_text("utf-8"))
     assert json.loads(json.dumps(api.client.app.openapi(), sort_keys=True)) == want  # type: ignore[attr-defined]
+
+
+def test_cache_bounds_drop_epoch_and_bypass(store: GraphStore) -> None:
+    """The ReadCache on its own, over a real store: LRU by entries and by bytes, a body
+    computed across a drop is not kept, and nothing is served until the generation was read."""
+    from api.cache import ReadCache
+
+    seed(store)
+    c = ReadCache(store, max_entries=3, max_bytes=800, poll_ms=50)
+    try:
+        assert c.get("a") == (None, None)  # not started: bypassed
+        c.start()
+        for k in "abcd":
+            _, tok = c.get(k)
+            c.put(k, b"x" * 10, {"results": 1}, tok)
+        assert c.stats()["entries"] == 3 and c.get("a")[0] is None  # "a" went first
+        assert c.get("b")[0] is not None
+        _, tok = c.get("big")
+        c.put("big", b"y" * 500, {}, tok)  # 500 > 800 // 8: too big to keep
+        assert c.get("big")[0] is None
+        for k in ("p", "q"):
+            _, tok = c.get(k)
+            c.put(k, b"z" * 90, {}, tok)
+        assert c.stats()["bytes"] <= 800
+        _, tok = c.get("late")
+        store.upsert_nodes("Person", [{"uid": PERSON, "src": "apitest/p3.csv#row=1@test@1",
+                                       "props": {"gender": "女"}}], dataset="apitest")  # own write: drop
+        assert c.stats()["entries"] == 0
+        c.put("late", b"old", {}, tok)  # computed before the drop: not kept
+        assert c.get("late")[0] is None
+        gen = store.generation()
+        c.poll()
+        assert c._gen == gen
+    finally:
+        c.stop()
+    assert not c.active and c.get("b") == (None, None)
