@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import errors
 from api.audit import AuditLog
 from api.auth import KeyStore, RateLimiter
+from api.cache import ReadCache
 from api.deps import Context
 from api.errors import error_body
 from api.routers import clues, cypher, entities, health, patterns, uploads, views
@@ -159,7 +160,9 @@ def create_app(store: GraphStore | None = None, *, settings: ApiSettings | None 
     ctx = Context(store=store, settings=s, library=library or default_library(), keys=KeyStore(s.data_dir),
                   audit=AuditLog(s.data_dir / "audit.jsonl"),
                   limiter=RateLimiter(s.rate_per_minute, s.burst, s.data_dir / "ratelimit"),
-                  jobs=JobManager(s.job_workers, s.max_jobs, s.data_dir / "jobs"), clues=ClueRepo(s.data_dir))
+                  jobs=JobManager(s.job_workers, s.max_jobs, s.data_dir / "jobs"), clues=ClueRepo(s.data_dir),
+                  cache=ReadCache(store, enabled=s.cache, max_entries=s.cache_max_entries,
+                                  max_bytes=s.cache_max_bytes, ttl_s=s.cache_ttl_s, poll_ms=s.cache_poll_ms))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -173,7 +176,9 @@ def create_app(store: GraphStore | None = None, *, settings: ApiSettings | None 
             # worker for 60-150 ms each time (measured in-process; bench/api_cpu.py --gc).
             gc.collect()
             gc.freeze()
+        ctx.cache.start()
         yield
+        ctx.cache.stop()
         if s.gc_freeze:
             gc.unfreeze()
         ctx.jobs.shutdown(s.shutdown_wait_s)

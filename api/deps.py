@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.audit import AuditLog
 from api.auth import KeyStore, Principal, RateLimiter
+from api.cache import ReadCache
 from api.settings import ApiSettings
 from api.state import ClueRepo, JobManager
 from kg.patterns import PatternLibrary
@@ -30,6 +31,7 @@ class Context:
     limiter: RateLimiter
     jobs: JobManager
     clues: ClueRepo
+    cache: ReadCache
 
 
 async def get_ctx(request: Request) -> Context:

@@ -64,8 +64,16 @@ class FastJSON(JSONResponse):
     Returning a response object skips FastAPI's generic encoding of a returned dict
     (``jsonable_encoder`` / response-model validation), which took about 3.8 ms of a
     25-node neighbourhood; orjson renders it in about 0.1 ms. Callers pass JSON-ready
-    values (``plain``/``node_json`` output); non-finite floats become ``null``.
+    values (``plain``/``node_json`` output); non-finite floats become ``null``. Given
+    ``bytes``, it sends them as they are (an encoded body from the read cache).
     """
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        if type(content) is bytes:  # already encoded (a cached body, see api.cache)
+            return content
+        return encode(content)
+
+
+def encode(content: Any) -> bytes:
+    """The bytes :class:`FastJSON` sends for ``content``."""
+    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)

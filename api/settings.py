@@ -35,6 +35,11 @@ class ApiSettings(BaseSettings):
     gc_freeze:
         At startup, move every object built so far into Python's permanent GC generation
         (``gc.freeze()``), so full collections while serving only walk what requests made.
+    cache, cache_poll_ms, cache_ttl_s, cache_max_entries, cache_max_bytes:
+        The per-worker read cache of entity / neighbourhood / path / search bodies
+        (:mod:`api.cache`): on/off (``KG_API_CACHE=0``), how often each worker reads the
+        graph generation, the longest an entry is served (bounds staleness after raw
+        writes that bypass kg), and its size bounds.
     """
 
     model_config = SettingsConfigDict(env_prefix="KG_API_", env_file=".env", extra="ignore")
@@ -55,3 +60,8 @@ class ApiSettings(BaseSettings):
     threads: int = 40
     shutdown_wait_s: float = 10.0
     gc_freeze: bool = True
+    cache: bool = True
+    cache_poll_ms: float = 200.0
+    cache_ttl_s: float = 30.0
+    cache_max_entries: int = 10_000
+    cache_max_bytes: int = 64_000_000

@@ -21,14 +21,22 @@ Backends: the embedded FalkorDB (a fresh data dir) and/or Neo4j (``--neo4j-url``
 * ``pattern``    POST /patterns/{id}/runs, answered inline (demo: ``generic.fan_in``;
   FinBench: ``finbench.tcr11_guarantee_chain``)
 
-uids rotate over 50 entities of moderate degree (3..40), in uid order. Every request goes
+* ``entity_many`` / ``hop2_many``: the same over MANY entities (``--many``, default 2,000
+  of moderate degree), so the read cache meets a cold working set
+
+uids rotate over 50 entities of moderate degree (3..40), in uid order. Every cell first
+runs a warm-up (``--warmup`` seconds of the same load, not counted: query plans, the
+read cache and the OS are warm when the measurement starts). The service's read cache
+is ON by default; ``--cache on --cache off`` serves each variant both ways
+(``KG_API_CACHE``), and every cell reports its hit ratio, counted from the audit records
+(``cache: hit|miss``) written during the measured part. Every request goes
 through the whole stack: token check, rate limiter (set high here), audit record, store
 query. Target: p95 <= 50 ms for entity and 2-hop. Results: ``bench/results/api.json``
 (with ``uptime`` load before each cell: the machine is shared).
 
     python bench/api.py [--graph demo] [--backend falkordb --backend neo4j] [--workers 1 --workers 2]
                         [--driver wrk --driver httpx] [--code OLD_CHECKOUT --rounds 2]
-                        [--requests 400] [--seconds 20]
+                        [--requests 400] [--seconds 20] [--warmup 3] [--cache on --cache off]
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -130,16 +139,17 @@ def _lua_str(x: str) -> str:
 
 
 def drive_wrk(base: str, key: str, name: str, reqs: list[tuple[str, str, Any]], conc: int,
-              seconds: float) -> dict[str, Any]:
+              seconds: float, warm: bool = True) -> dict[str, Any]:
     """Drive ``reqs`` with ``wrk`` (C, one thread, ``conc`` connections) for ``seconds``.
 
     Latency percentiles come from wrk's own histogram (printed as JSON by the Lua
     ``done`` hook); the CPU wrk used is measured from its rusage (``loadgen_cpu_ms_per_req``).
     Errors are wrk's socket errors and answers with status >= 400 (no Lua ``response``
     hook: it would make wrk parse every answer)."""
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
-        for m, u, body in reqs[:3]:  # warm-up, as the httpx driver does
-            client.request(m, u, json=body)
+    if warm:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
+            for m, u, body in reqs[:3]:  # warm-up, as the httpx driver does
+                client.request(m, u, json=body)
     items = ", ".join("{" + ", ".join((_lua_str(m), _lua_str(u), _lua_str(json.dumps(b)) if b is not None else "nil"))
                       + "}" for m, u, b in reqs)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
@@ -185,6 +195,15 @@ def build_graph(store: Any, graph: str, tmp: Path) -> float:
     return time.perf_counter() - t0
 
 
+def pick_many(store: Any, n: int) -> list[str]:
+    """Up to ``n`` entity uids of moderate degree (3..40), spread over the labels, in uid order."""
+    rows = store.query("MATCH (n:Entity) MATCH (n)-[r]-() WITH n, count(r) AS d WHERE d >= 3 AND d <= 40 "
+                       "RETURN n.uid AS u ORDER BY u", {})
+    uids = [r["u"] for r in rows]
+    step = max(1, len(uids) // max(1, n))
+    return uids[::step][:n]
+
+
 def pick(store: Any, graph: str) -> tuple[list[str], list[dict[str, Any]]]:
     """(entity uids of moderate degree, pattern-run bodies)."""
     if graph == "finbench":
@@ -215,12 +234,13 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", a
 """
 
 
-def serve(url: str, data_dir: Path, port: int, workers: int, threads: int, code: Path | None = None
-          ) -> subprocess.Popen[bytes]:
+def serve(url: str, data_dir: Path, port: int, workers: int, threads: int, code: Path | None = None,
+          cache: str = "on") -> subprocess.Popen[bytes]:
     """Start ``kg serve`` on loopback (or, for ``code``, that checkout's app in one process)
     and wait until /ready answers."""
     env = {**os.environ, "PYTHONPATH": str(code or ROOT), "KG_API_DATA_DIR": str(data_dir),
-           "KG_API_RATE_PER_MINUTE": str(10**9), "KG_API_BURST": str(10**9), "KG_API_INLINE_WAIT_S": "30"}
+           "KG_API_RATE_PER_MINUTE": str(10**9), "KG_API_BURST": str(10**9), "KG_API_INLINE_WAIT_S": "30",
+           "KG_API_CACHE": "1" if cache == "on" else "0"}
     if code is None:
         cmd = [sys.executable, "-m", "kg.cli", "serve", "--store", url, "--port", str(port),
                "--workers", str(workers), "--threads", str(threads)]
@@ -239,6 +259,29 @@ def serve(url: str, data_dir: Path, port: int, workers: int, threads: int, code:
     raise SystemExit("server did not become ready")
 
 
+def audit_lines(path: Path) -> int:
+    """How many audit records ``path`` holds now."""
+    try:
+        with path.open("rb") as fh:
+            return sum(1 for _ in fh)
+    except FileNotFoundError:
+        return 0
+
+
+def cache_counts(path: Path, skip: int) -> dict[str, Any]:
+    """Cache hits and misses among the audit records after the first ``skip`` ones."""
+    hits = misses = 0
+    with path.open("rb") as fh:
+        for i, line in enumerate(fh):
+            if i < skip:
+                continue
+            c = json.loads(line).get("cache")
+            hits += c == "hit"
+            misses += c == "miss"
+    return {"cache_hits": hits, "cache_misses": misses,
+            "hit_ratio": round(hits / (hits + misses), 3) if hits + misses else None}
+
+
 def free_port() -> int:
     import socket
 
@@ -253,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", action="append", choices=("falkordb", "neo4j"),
                     help="repeat for both (default: falkordb)")
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_NEO4J_TEST_URL"))
+    ap.add_argument("--neo4j-pid", type=int, default=None,
+                    help="the Neo4j server's pid (scripts/neo4j-local status), to count its CPU per request too")
     ap.add_argument("--reuse", action="store_true",
                     help="keep the graph already in the store when it has nodes (FalkorDB: under --falkordb-dir)")
     ap.add_argument("--falkordb-dir", type=Path, help="FalkorDB data dir (default: a fresh temporary one)")
@@ -271,10 +316,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cells", default="entity,hop2,hop2_small,pattern")
     ap.add_argument("--requests", type=int, default=400, help="requests per cell at most")
     ap.add_argument("--seconds", type=float, default=20.0, help="time per cell at most")
+    ap.add_argument("--warmup", type=float, default=3.0,
+                    help="seconds of uncounted load (same cell, same clients) before each cell")
+    ap.add_argument("--cache", action="append", choices=("on", "off"),
+                    help="serve with the read cache on and/or off (KG_API_CACHE); repeat (default: on)")
+    ap.add_argument("--many", type=int, default=2000, help="entities the *_many cells rotate over")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "api.json")
     a = ap.parse_args(argv)
     backends = a.backend or ["falkordb"]
     worker_counts = a.workers or [1]
+    caches = a.cache or ["on"]
     clients = a.clients or [1, 32]
     wanted = a.cells.split(",")
     drivers = a.driver or (["wrk"] if shutil.which("wrk") else ["httpx"])
@@ -306,44 +357,59 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{backend}: {counts['nodes']} nodes, {counts['relationships']} relationships, "
                   f"loaded in {load_s:.1f} s", flush=True)
             uids, bodies = pick(store, a.graph)
-            db_pid = store.server.pid() if backend == "falkordb" else None  # type: ignore[attr-defined]
+            many = pick_many(store, a.many) if any(c.endswith("_many") for c in wanted) else []
+            db_pid = store.server.pid() if backend == "falkordb" else a.neo4j_pid  # type: ignore[attr-defined]
             pattern = PATTERNS[a.graph]
             cells: dict[str, list[tuple[str, str, Any]]] = {
-                "entity": [("GET", f"/entities/{u}", None) for u in uids],
-                "hop2": [("GET", f"/entities/{u}/neighbourhood?depth=2&max_degree=200&limit=500", None)
+                "entity": [("GET", f"/entities/{quote(u, safe=':')}", None) for u in uids],
+                "hop2": [("GET", f"/entities/{quote(u, safe=':')}/neighbourhood?depth=2&max_degree=200&limit=500", None)
                          for u in uids],
-                "hop2_small": [("GET", f"/entities/{u}/neighbourhood?depth=2&max_degree=50&limit=100", None)
+                "hop2_small": [("GET", f"/entities/{quote(u, safe=':')}/neighbourhood?depth=2&max_degree=50&limit=100", None)
                                for u in uids],
                 "pattern": [("POST", f"/patterns/{pattern}/runs", b) for b in bodies],
+                "entity_many": [("GET", f"/entities/{quote(u, safe=':')}", None) for u in many],
+                "hop2_many": [("GET", f"/entities/{quote(u, safe=':')}/neighbourhood?depth=2&max_degree=200&limit=500", None)
+                              for u in many],
             }
-            variants: list[tuple[Path | None, int]] = [(None, w) for w in worker_counts]
-            variants = [(c, 1) for c in (a.code or [])] + variants
-            for rnd, (code, workers) in ((r, v) for r in range(a.rounds) for v in variants):
+            variants: list[tuple[Path | None, int, str]] = [(None, w, c) for w in worker_counts for c in caches]
+            variants = [(c, 1, "off") for c in (a.code or [])] + variants
+            for rnd, (code, workers, cache) in ((r, v) for r in range(a.rounds) for v in variants):
                 data_dir = tmp / f"api-w{workers}-{len(runs)}"
                 key = KeyStore(data_dir).create("analyst", "bench")
                 port = free_port()
-                proc = serve(url, data_dir, port, workers, a.threads, code)
+                proc = serve(url, data_dir, port, workers, a.threads, code, cache)
                 results = []
+                audit_path = data_dir / "audit.jsonl"
                 try:
                     for name, conc, driver in ((x, c, d) for x in wanted for c in clients for d in drivers):
+                        base = f"http://127.0.0.1:{port}"
+                        if a.warmup > 0:  # not counted: plans, cache and OS warm
+                            if driver == "wrk":
+                                drive_wrk(base, key, name, cells[name], conc, a.warmup)
+                            else:
+                                asyncio.run(drive(base, key, name, cells[name], conc, a.requests, a.warmup))
+                        seen = audit_lines(audit_path)
                         up = load()
                         c0, d0 = tree_cpu(proc.pid), tree_cpu(db_pid)
                         if driver == "wrk":
-                            res = drive_wrk(f"http://127.0.0.1:{port}", key, name, cells[name], conc, a.seconds)
+                            res = drive_wrk(base, key, name, cells[name], conc, a.seconds, warm=a.warmup <= 0)
                         else:
-                            res = asyncio.run(drive(f"http://127.0.0.1:{port}", key, name, cells[name], conc,
-                                                    a.requests, a.seconds))
-                        n = max(1, res["requests"] + 3)  # + the warm-up requests
+                            res = asyncio.run(drive(base, key, name, cells[name], conc, a.requests, a.seconds))
+                        n = max(1, res["requests"] + (3 if a.warmup <= 0 else 0))  # + the warm-up requests
                         res["app_cpu_ms_per_req"] = round((tree_cpu(proc.pid) - c0) * 1000 / n, 2)
                         if db_pid is not None:
                             res["db_cpu_ms_per_req"] = round((tree_cpu(db_pid) - d0) * 1000 / n, 2)
                         res["load_before"], res["load_after"] = up, load()
+                        res["cache"] = cache
+                        res["entities"] = len({u for _, u, _ in cells[name]})
+                        res.update(cache_counts(audit_path, seen))
                         results.append(res)
-                        print(f"{backend:8s} {'old ' if code else ''}w={workers} {name:10s} c={conc:<3d} "
+                        print(f"{backend:8s} {'old ' if code else ''}w={workers} cache={cache:3s} {name:11s} c={conc:<3d} "
                               f"{driver:5s} n={res['requests']:<6d} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:7.2f}"
                               f" ms  p95 {res['p95_ms']:7.2f} ms  errors {res['errors']}  cpu app "
                               f"{res['app_cpu_ms_per_req']} db {res.get('db_cpu_ms_per_req', '-')} loadgen "
-                              f"{res['loadgen_cpu_ms_per_req']} ms/req  load {up}", flush=True)
+                              f"{res['loadgen_cpu_ms_per_req']} ms/req  hit ratio {res.get('hit_ratio')}  load {up}",
+                              flush=True)
                 finally:
                     proc.terminate()
                     proc.wait(30)
@@ -351,26 +417,29 @@ def main(argv: list[str] | None = None) -> int:
 
                 audit = verify_audit(data_dir / "audit.jsonl")
                 runs.append({"backend": backend, "round": rnd, "code": str(code) if code else "this checkout",
-                             "workers": workers, "threads": a.threads, "pattern": pattern, "results": results,
+                             "workers": workers, "cache": cache, "threads": a.threads, "pattern": pattern, "results": results,
                              "audit_chain_ok": audit.ok, "audit_records": audit.records,
                              "target_met": {f"{r['endpoint']}@{r['clients']}/{r['driver']}": r["p95_ms"] <= TARGET_P95_MS
-                                            for r in results if r["endpoint"] in ("entity", "hop2", "hop2_small")}})
+                                            for r in results if r["endpoint"] in ("entity", "hop2", "hop2_small", "entity_many",
+                                                                       "hop2_many")}})
                 print(f"audit chain ok={audit.ok} records={audit.records} (round {rnd})", flush=True)
         finally:
             store.close()
             shutil.rmtree(tmp, ignore_errors=True)
     out = {"drivers": drivers, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
            "graph": a.graph, "graphs": graphs, "rounds": a.rounds, "target_p95_ms": TARGET_P95_MS, "requests_per_cell": a.requests,
-           "seconds_per_cell": a.seconds, "runs": runs}
+           "seconds_per_cell": a.seconds, "warmup_seconds_per_cell": a.warmup, "runs": runs}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
-    print("\n| backend | workers | endpoint | clients | driver | requests | req/s | p50 ms | p95 ms | "
-          "app + db CPU ms/req | load-gen CPU ms/req | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| backend | workers | cache | endpoint | clients | driver | requests | req/s | p50 ms | p95 ms | "
+          "hit ratio | app + db CPU ms/req | load-gen CPU ms/req | load |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         for r in run["results"]:
             print(f"| {run['backend']}{' (' + Path(run['code']).name + ')' if run['code'] != 'this checkout' else ''} "
-                  f"| {run['workers']} | {r['endpoint']} | {r['clients']} | {r['driver']} | {r['requests']} | "
-                  f"{r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['app_cpu_ms_per_req']} + "
+                  f"| {run['workers']} | {run.get('cache', 'on')} | {r['endpoint']} | {r['clients']} | {r['driver']} | "
+                  f"{r['requests']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r.get('hit_ratio')} | "
+                  f"{r['app_cpu_ms_per_req']} + "
                   f"{r.get('db_cpu_ms_per_req', '-')} | {r['loadgen_cpu_ms_per_req']} | {r['load_before']} |")
     return 0
 

@@ -51,6 +51,9 @@ def review_clue(request: Request, clue_id: str, body: Review, ctx: Context = Dep
                 principal: Principal = Depends(require("analyst"))) -> dict[str, Any]:
     """Append a review to ``reviews.jsonl`` in the data dir; the latest one is the status."""
     rec = ctx.clues.review(clue_id[:100], body.decision, body.reason, principal.id)
+    # a review writes no graph element today, so no cached body changes; the read cache is
+    # dropped anyway, so that a review that ever writes back cannot be served stale
+    ctx.cache.clear()
     audit_note(request, clue=clue_id[:100], decision=body.decision)
     return {"review": rec, "status": ctx.clues.status(clue_id[:100])}
 

@@ -9,12 +9,15 @@ the two backends give the same answer by construction and by test.
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
+import threading
 import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Container, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Container, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from kg.errors import ConstraintViolation, DataError, NotFound
 from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, decode_temporal, load_model
@@ -22,6 +25,34 @@ from kg.model import DS, ENTITY_LABEL, NODE_ID, PV_PREFIX, REL_ID, SRC, Model, d
 log = logging.getLogger(__name__)
 
 INTERNAL_PROPS = (NODE_ID, REL_ID, SRC, DS)
+
+#: label of the one bookkeeping node, ``(:_KgMeta {key: 'graph'})``: not an ``Entity``, so no
+#: search, neighbourhood, pattern, export, checksum or count of the model's labels sees it
+META_LABEL = "_KgMeta"
+#: what :meth:`GraphStore.generation` returns for a graph no kg write has touched since it was cleared
+NO_GENERATION: tuple[tuple[str, int], ...] = ()
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def bumps_generation(fn: _F) -> _F:
+    """Mark a store method that writes the graph: when the outermost such call on this
+    thread returns (or raises: part of it may have been written), the graph's generation
+    is bumped and this handle's listeners are told (see :meth:`GraphStore.generation`)."""
+
+    @functools.wraps(fn)
+    def wrapper(self: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        tl = self._gen_local
+        depth = getattr(tl, "depth", 0)
+        tl.depth = depth + 1
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            tl.depth = depth
+            if depth == 0:
+                self._bump_generation()
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -336,6 +367,48 @@ class GraphStore(ABC):
     def __init__(self, model: Model | None = None, batch_size: int = 5000) -> None:
         self.model = model or load_model()
         self.batch_size = batch_size
+        self._gen_local = threading.local()
+        self._write_listeners: list[Callable[[], None]] = []
+
+    # -- graph generation -------------------------------------------------------------
+    def on_write(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after every write made through this handle (any thread),
+        e.g. to drop a read cache at once. Listeners must be cheap and must not raise.
+        Returns a function that removes the listener again."""
+        self._write_listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._write_listeners:
+                self._write_listeners.remove(listener)
+
+        return remove
+
+    def generation(self) -> tuple[tuple[str, int], ...]:
+        """The graph's write generation: changes whenever a kg write (upsert, delete, clear,
+        :meth:`execute`) has finished, from any process. Compare for equality only.
+
+        Kept in the graph as ``(:_KgMeta {key: 'graph', epoch, generation})``; ``epoch`` is
+        random per meta node, so a cleared graph (meta node gone, then made again) never
+        repeats an earlier value. One small read.
+        """
+        rows = self._read(f"MATCH (m:{META_LABEL} {{key: 'graph'}}) "
+                          "RETURN m.epoch AS e, m.generation AS g ORDER BY e, g", {}, None)
+        return tuple((str(r["e"]), int(r["g"] or 0)) for r in rows)
+
+    def _bump_generation(self) -> None:
+        """Bump the generation after a write call (a failure is logged, not raised: the
+        write itself is done; readers' TTL bounds the staleness), then tell the listeners."""
+        try:
+            self._write(f"MERGE (m:{META_LABEL} {{key: 'graph'}}) "
+                        "ON CREATE SET m.epoch = $epoch, m.generation = 0 "
+                        "SET m.generation = m.generation + 1", {"epoch": secrets.token_hex(8)}, None)
+        except Exception as exc:  # noqa: BLE001 - see docstring
+            log.warning("graph generation not bumped: %s", type(exc).__name__)
+        self._notify_write()
+
+    def _notify_write(self) -> None:
+        for listener in list(self._write_listeners):
+            listener()
 
     # -- primitives each backend implements ----------------------------------------
     @abstractmethod
@@ -390,6 +463,7 @@ class GraphStore(ABC):
         :class:`Path` and Python scalars. Writes are refused by the backend."""
         return self._read(cypher, dict(params or {}), timeout)
 
+    @bumps_generation
     def execute(self, cypher: str, params: Mapping[str, Any] | None = None, *,
                 timeout: float | None = None) -> list[dict[str, Any]]:
         """Run a parameterised write query in one transaction (library use only)."""
@@ -444,6 +518,7 @@ class GraphStore(ABC):
                             rejected=len(bad))
 
     # -- upserts --------------------------------------------------------------------
+    @bumps_generation
     def upsert_nodes(self, label: str, rows: Sequence[Mapping[str, Any]], *, dataset: str,
                      on_error: str = "raise") -> UpsertResult:
         """Idempotently upsert nodes of ``label`` on ``uid``, in batches of ``UNWIND $rows``.
@@ -517,6 +592,7 @@ class GraphStore(ABC):
             found.update(r["rid"] for r in rows)
         return found
 
+    @bumps_generation
     def upsert_relationships(self, rel_type: str, rows: Sequence[Mapping[str, Any]], *, dataset: str,
                              on_error: str = "raise", per_row: bool = False) -> UpsertResult:
         """Idempotently MERGE relationships of ``rel_type`` on ``rid`` between existing nodes.
@@ -561,6 +637,7 @@ class GraphStore(ABC):
         log.info("upserted rels type=%s rows=%d rejected=%d seconds=%.3f", rel_type, len(good), len(bad), dt_)
         return UpsertResult(len(good), tuple(bad), dt_)
 
+    @bumps_generation
     def upsert_source(self, source_id: str, uri: str, sha256: str, kind: str, *, dataset: str,
                       rows: int | None = None) -> None:
         """Record a :class:`kg.statement.Source` as a ``Source`` node (the provenance anchor)."""
@@ -692,6 +769,7 @@ class GraphStore(ABC):
         return {"nodes": sum(by_label.values()), "relationships": sum(by_type.values()),
                 "labels": by_label, "types": by_type}
 
+    @bumps_generation
     def delete_dataset(self, dataset: str) -> dict[str, int]:
         """Remove ``dataset`` from every element; delete elements left with no dataset.
 
@@ -713,11 +791,15 @@ class GraphStore(ABC):
         return {"nodes": nodes, "relationships": rels}
 
     def clear(self) -> None:
-        """Delete every node and relationship (tests and re-initialisation)."""
+        """Delete every node and relationship (tests and re-initialisation).
+
+        The meta node goes too (the generation reads as :data:`NO_GENERATION` until the
+        next write makes a new one with a new epoch); listeners are told."""
         while True:
             res = self._write("MATCH (n) WITH n LIMIT 50000 DETACH DELETE n RETURN count(*) AS c", {}, None)
             if not res or int(res[0]["c"]) == 0:
                 break
+        self._notify_write()
 
     def export(self, page: int = 10000) -> Iterator[Node | Rel]:
         """Stream every node, then every relationship, in stable id order."""

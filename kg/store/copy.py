@@ -23,6 +23,7 @@ Rules:
 * Writes go in ``UNWIND`` batches, nodes grouped by label set, relationships by type;
   a failed batch stops the copy with the error (the target then holds a partial copy:
   clear it and copy again; the source is never written).
+* The target's graph generation (:meth:`GraphStore.generation`) is bumped once at the end.
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ def copy_graph(src: GraphStore, dst: GraphStore, *, page: int = 5000, batch: int
     _flush_rels(dst, rels, s)
     if progress:
         progress("relationships", s.relationships)
+    dst._bump_generation()  # readers that cache (the API) see a new graph
     s.seconds = time.perf_counter() - t0
     log.info("copied graph nodes=%d rels=%d seconds=%.1f", s.nodes, s.relationships, s.seconds)
     return s

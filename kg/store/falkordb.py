@@ -251,6 +251,7 @@ class FalkorDBStore(GraphStore):
         self._g = self._db.select_graph(self.graph_name)
         self._decoder.reset()  # ids of labels, types and property keys start again
         self.apply_schema()
+        self._notify_write()  # the meta node went with the graph
 
     def close(self) -> None:
         try:

@@ -203,6 +203,7 @@ class Neo4jStore(GraphStore):
         with self._driver.session(database=self.database) as s:
             s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
             s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        self._notify_write()  # the meta node went too (see GraphStore.clear)
 
     def close(self) -> None:
         self._driver.close()

@@ -29,6 +29,7 @@ def test_copy_gives_the_same_graph_on_the_other_backend(both: dict[str, GraphSto
     src.execute("CREATE (:Bookkeeping {k: 1})")
     before = src.count()
     seen: list[tuple[str, int]] = []
+    gen = dst.generation()
     summary = copy_graph(src, dst, page=700, batch=900, progress=lambda k, n: seen.append((k, n)))
     assert summary.nodes == before["nodes"] > 500
     assert summary.relationships == before["relationships"] > 500
@@ -37,6 +38,7 @@ def test_copy_gives_the_same_graph_on_the_other_backend(both: dict[str, GraphSto
     assert graph_checksum(dst) == graph_checksum(src)
     assert seen[-1] == ("relationships", summary.relationships) and ("nodes", summary.nodes) in seen
     assert not dst.query("MATCH (n:Bookkeeping) RETURN n.k AS k")
+    assert dst.generation() != gen
     # the copy answers like the source: a node with its provenance, a neighbourhood
     uid = src.query("MATCH (n:Person) RETURN n.uid AS u ORDER BY u LIMIT 1")[0]["u"]
     a, b = src.get_node(uid), dst.get_node(uid)
