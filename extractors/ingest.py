@@ -507,13 +507,16 @@ def _write(store: GraphStore, nodes: dict[str, list[dict[str, Any]]], rels: dict
     and applies them in the order given (:meth:`GraphStore.upsert_nodes`). Store
     rejections are quarantined (rows are validated before, so this is a safety net)."""
     bad = 0
+    written: set[str] = set()  # uids of the node rows just written: relationship endpoints not looked up again
     for kind, groups in (("node", nodes), ("relationship", rels)):
         for name in sorted(groups):
             rows = groups[name]
             if kind == "node":
                 res = store.upsert_nodes(name, rows, dataset=dataset, on_error="skip")
+                refused = {rej.index for rej in res.rejected}
+                written.update(r["uid"] for i, r in enumerate(rows) if i not in refused)
             else:
-                res = store.upsert_relationships(name, rows, dataset=dataset, on_error="skip")
+                res = store.upsert_relationships(name, rows, dataset=dataset, on_error="skip", present=written)
             for rej in res.rejected:
                 row = rowmaps[0 if kind == "node" else 1][name][rej.index] if rowmaps else None
                 quarantine.add(source_id, rej.reason, f"store.{kind}", "row", row=row, mapping=mapping)
