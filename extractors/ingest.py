@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -46,6 +47,7 @@ from typing import Any, Iterable, Sequence
 from extractors.records.mapping import RecordMapping, fold_row, load_mappings, mapping_for
 from extractors.records.readers import inspect_file, read_header, read_rows
 from kg.errors import ExtractionError, KGError, NotFound
+from kg.gcpause import gc_paused
 from kg.statement import Provenance
 from kg.store.base import GraphStore, Node, Rel, source_uid
 
@@ -273,8 +275,9 @@ def ingest(store: GraphStore, paths: Sequence[str | Path] | str | Path, *, datas
                 summary.skipped.append({"file": rel, "reason": "not a record file"})
                 continue
             resumable = source_id in ckpt.files
-            stats = _ingest_file(store, path, rel, source_id, dataset, ckpt, quarantine,
-                                 source_type, chunk_size, bar)
+            with gc_paused():  # see kg.gcpause; young objects are collected after every chunk
+                stats = _ingest_file(store, path, rel, source_id, dataset, ckpt, quarantine,
+                                     source_type, chunk_size, bar)
             if resumable and source_id not in ckpt.stale:
                 summary.resumed_files += 1
             summary.files += 1
@@ -425,6 +428,7 @@ def _ingest_file(store: GraphStore, path: Path, rel: str, source_id: str, datase
                 _chunk(store, mapping, chunk, source_id, dataset, stats, quarantine)
                 stats.chunks_done += 1
                 ckpt.save(stats)
+                gc.collect(1)  # the chunk's cyclic garbage, if any (automatic collection is paused)
                 if bar is not None:
                     bar.update(len(chunk))
                 chunk = []

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from kg.gcpause import gc_paused
+from kg.model import decode_temporal
 from kg.resolve.judgements import (
     AUTO_AUTHOR,
     NOT_SAME_AS,
@@ -52,7 +54,6 @@ from kg.resolve.matching import (
     compare,
     is_masked,
 )
-from kg.model import decode_temporal
 from kg.store.base import GraphStore, Node, _temporal_kinds
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,12 @@ def resolve(store: GraphStore, log_path: str | Path, *, settings: MatchSettings 
     entities : list of Entity, optional
         Pre-loaded entities (benchmarks); else :func:`load_entities`.
     """
+    with gc_paused():  # millions of short-lived rows and sets beside every entity (see kg.gcpause)
+        return _resolve(store, log_path, settings, labels, write, entities)
+
+
+def _resolve(store: GraphStore, log_path: str | Path, settings: MatchSettings, labels: Iterable[str], write: bool,
+             entities: list[Entity] | None) -> ResolveResult:
     res = ResolveResult()
     t0 = time.perf_counter()
     ents = annotate(entities if entities is not None else load_entities(store, labels))
