@@ -114,6 +114,7 @@ out["load_after_ingest"] = os.getloadavg()
 if os.environ.get("KG_SCALE_CHECKSUM"):  # the ingested graph, before resolution adds its judgements
     from extractors.ingest import graph_checksum
     out["checksum"] = graph_checksum(st)
+    take_calls()  # the export's reads are not the resolution's
 if do_resolve:
     tl = {}
     orig_load = resolver.load_entities
