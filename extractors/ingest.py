@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -46,6 +47,7 @@ from typing import Any, Iterable, Sequence
 from extractors.records.mapping import RecordMapping, fold_row, load_mappings, mapping_for
 from extractors.records.readers import inspect_file, read_header, read_rows
 from kg.errors import ExtractionError, KGError, NotFound
+from kg.gcpause import gc_paused
 from kg.statement import Provenance
 from kg.store.base import GraphStore, Node, Rel, source_uid
 
@@ -273,8 +275,9 @@ def ingest(store: GraphStore, paths: Sequence[str | Path] | str | Path, *, datas
                 summary.skipped.append({"file": rel, "reason": "not a record file"})
                 continue
             resumable = source_id in ckpt.files
-            stats = _ingest_file(store, path, rel, source_id, dataset, ckpt, quarantine,
-                                 source_type, chunk_size, bar)
+            with gc_paused():  # see kg.gcpause; young objects are collected after every chunk
+                stats = _ingest_file(store, path, rel, source_id, dataset, ckpt, quarantine,
+                                     source_type, chunk_size, bar)
             if resumable and source_id not in ckpt.stale:
                 summary.resumed_files += 1
             summary.files += 1
@@ -425,6 +428,7 @@ def _ingest_file(store: GraphStore, path: Path, rel: str, source_id: str, datase
                 _chunk(store, mapping, chunk, source_id, dataset, stats, quarantine)
                 stats.chunks_done += 1
                 ckpt.save(stats)
+                gc.collect(1)  # the chunk's cyclic garbage, if any (automatic collection is paused)
                 if bar is not None:
                     bar.update(len(chunk))
                 chunk = []
@@ -507,13 +511,16 @@ def _write(store: GraphStore, nodes: dict[str, list[dict[str, Any]]], rels: dict
     and applies them in the order given (:meth:`GraphStore.upsert_nodes`). Store
     rejections are quarantined (rows are validated before, so this is a safety net)."""
     bad = 0
+    written: set[str] = set()  # uids of the node rows just written: relationship endpoints not looked up again
     for kind, groups in (("node", nodes), ("relationship", rels)):
         for name in sorted(groups):
             rows = groups[name]
             if kind == "node":
                 res = store.upsert_nodes(name, rows, dataset=dataset, on_error="skip")
+                refused = {rej.index for rej in res.rejected}
+                written.update(r["uid"] for i, r in enumerate(rows) if i not in refused)
             else:
-                res = store.upsert_relationships(name, rows, dataset=dataset, on_error="skip")
+                res = store.upsert_relationships(name, rows, dataset=dataset, on_error="skip", present=written)
             for rej in res.rejected:
                 row = rowmaps[0 if kind == "node" else 1][name][rej.index] if rowmaps else None
                 quarantine.add(source_id, rej.reason, f"store.{kind}", "row", row=row, mapping=mapping)

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from kg.gcpause import gc_paused
+from kg.model import decode_temporal
 from kg.resolve.judgements import (
     AUTO_AUTHOR,
     NOT_SAME_AS,
@@ -52,7 +54,7 @@ from kg.resolve.matching import (
     compare,
     is_masked,
 )
-from kg.store.base import GraphStore, Node
+from kg.store.base import GraphStore, Node, _temporal_kinds
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +109,12 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
     """Person / Company nodes with the neighbourhood facts the matcher uses, sorted by uid."""
     out: list[Entity] = []
     for label in labels:
-        nodes = store.query(f"MATCH (n:{label}) RETURN n")
+        # only the properties the matcher reads, not whole nodes (their provenance arrays
+        # and every other property would travel and be decoded for nothing)
+        idp = "id_number" if label == "Person" else "uscc"
+        nodes = store.query(f"MATCH (n:{label}) RETURN n.uid AS uid, n.name AS name, n.{idp} AS idn, "
+                            "n.doc_scope AS scope, n.birth_date AS birth, n.gender AS gender")
+        birth_kind = _temporal_kinds([label], store.model).get("birth_date")
         edges = store.query(
             f"MATCH (n:{label})-[r]-(m) WHERE type(r) <> 'SAME_AS' AND type(r) <> 'NOT_SAME_AS' "
             "RETURN n.uid AS a, type(r) AS t, labels(m) AS l, m.uid AS b")
@@ -133,26 +140,26 @@ def load_entities(store: GraphStore, labels: Iterable[str] = ("Person", "Company
                 nb[a]["context"].add(b)
         if label == "Person":
             _bank_facts(store, nb)
-        for row in nodes:
-            n: Node = row["n"]
-            p = n.properties
-            uid = n.id
-            name = p.get("name") or ""
+        for p in nodes:
+            uid = p["uid"]
+            name = p["name"] or ""
             strong = uid.split(":", 1)[1] if is_strong_uid(uid) else None
-            idn = p.get("id_number") if label == "Person" else p.get("uscc")
-            scope = p.get("doc_scope")
+            idn = p["idn"]
+            scope = p["scope"]
             dm = _DOC.match(uid)
             if dm:
                 scope = scope or dm.group("doc")
                 rest = dm.group("rest")
                 if rest.startswith("id:"):
                     idn = idn or rest[3:]
-            birth = p.get("birth_date")
+            birth = p["birth"]
+            if birth_kind is not None and isinstance(birth, (int, float)):
+                birth = decode_temporal(birth_kind, birth)  # as a whole node's properties read
             if isinstance(birth, (dt.date, dt.datetime)):
                 birth = birth.isoformat()[:10]
             f = nb.get(uid, {})
             out.append(Entity(uid, label, name=str(name), strong=strong, id_number=idn or None,
-                              birth=birth or None, gender=p.get("gender"), scope=scope,
+                              birth=birth or None, gender=p["gender"], scope=scope,
                               source_column=_source_column(uid),
                               phones=frozenset(f.get("phones", ())), addresses=frozenset(f.get("addresses", ())),
                               employers=frozenset(f.get("employers", ())), reps=frozenset(f.get("reps", ())),
@@ -227,6 +234,12 @@ def resolve(store: GraphStore, log_path: str | Path, *, settings: MatchSettings 
     entities : list of Entity, optional
         Pre-loaded entities (benchmarks); else :func:`load_entities`.
     """
+    with gc_paused():  # millions of short-lived rows and sets beside every entity (see kg.gcpause)
+        return _resolve(store, log_path, settings, labels, write, entities)
+
+
+def _resolve(store: GraphStore, log_path: str | Path, settings: MatchSettings, labels: Iterable[str], write: bool,
+             entities: list[Entity] | None) -> ResolveResult:
     res = ResolveResult()
     t0 = time.perf_counter()
     ents = annotate(entities if entities is not None else load_entities(store, labels))

@@ -594,17 +594,21 @@ class GraphStore(ABC):
 
     @bumps_generation
     def upsert_relationships(self, rel_type: str, rows: Sequence[Mapping[str, Any]], *, dataset: str,
-                             on_error: str = "raise", per_row: bool = False) -> UpsertResult:
+                             on_error: str = "raise", per_row: bool = False,
+                             present: Container[str] | None = None) -> UpsertResult:
         """Idempotently MERGE relationships of ``rel_type`` on ``rid`` between existing nodes.
 
         Each row is ``{"rid": str | None, "start": uid, "end": uid, "props": {...}, "src": ref}``;
         ``rid`` defaults to ``TYPE:start->end``. Rows whose endpoints are not in the
         graph are rejected like malformed rows (before anything is written).
         ``per_row=True`` sends one transaction per row (benchmark baseline only).
+        ``present`` holds uids the caller has just written (the nodes of the same
+        ingest chunk): they are not looked up again; every other endpoint is.
         """
         t0 = time.perf_counter()
         good, bad = self._prepare_rels(rel_type, rows)
-        missing = self.missing_nodes([r["start"] for r in good] + [r["end"] for r in good])
+        ends = [r["start"] for r in good] + [r["end"] for r in good]
+        missing = self.missing_nodes([u for u in ends if u not in present] if present else ends)
         if missing:
             kept = []
             for r in good:

@@ -319,3 +319,26 @@ def test_rows_of_one_element_folded_in_one_call_equal_one_call_per_row(store: Gr
     m = store.get_node("Person:f3")
     assert m.properties["name"] == "丙三" and m.sources == (c, a) and m.property_sources == {"name": c}
     assert store.get_rel("fr1", "RELATED_TO").property_sources == {"kind": b}
+
+
+def test_present_endpoints_are_not_looked_up_and_the_others_still_are(store: GraphStore) -> None:
+    seed(store)
+    calls: list[list[str]] = []
+    orig = store.missing_nodes
+
+    def counting(uids: Any) -> set[str]:
+        calls.append(sorted(set(uids)))
+        return orig(calls[-1])
+
+    store.missing_nodes = counting  # type: ignore[method-assign]
+    try:
+        res = store.upsert_relationships("RELATED_TO", [
+            {"start": "Person:2", "end": "Person:110101199001011237", "props": {}, "src": "u#row=1@t@1"},
+            {"start": "Person:3", "end": "Person:nobody", "props": {}, "src": "u#row=2@t@1"}],
+            dataset=DS, on_error="skip", present={"Person:2", "Person:3"})
+    finally:
+        del store.missing_nodes
+    assert calls == [["Person:110101199001011237", "Person:nobody"]]  # the present ones were not asked for
+    assert res.written == 1 and [(r.index, r.reason) for r in res.rejected] == [(1, "endpoint node not in the graph")]
+    got = store.query("MATCH (a)-[r:RELATED_TO]->(b) WHERE a.uid = 'Person:2' RETURN b.uid AS b ORDER BY b")
+    assert [r["b"] for r in got] == ["Person:110101199001011237", "Person:3"]
