@@ -14,7 +14,7 @@ import neo4j
 from kg import __version__
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
 from kg.model import ENTITY_LABEL, Model
-from kg.store.base import GraphStore, Node, Rel, split_props
+from kg.store.base import GraphStore, Node, Rel, gc_paused, split_props
 from kg.store.ddl import neo4j_ddl
 from kg.store.normalise import NODE, PATH, REL, ResultAdapter, normalise_rows
 from neo4j import GraphDatabase, unit_of_work
@@ -114,6 +114,10 @@ class Neo4jStore(GraphStore):
         @unit_of_work(timeout=timeout if timeout is not None else self.query_timeout_s,
                       metadata={"app": "cluegraph", "version": __version__, "op": "write" if write else "read"})
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            with gc_paused():  # see gc_paused: the answer's rows are thousands of containers
+                return read(tx)
+
+        def read(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             if shape is not None:
                 keys, text = shape
                 rec = tx.run(text, dict(params)).single(strict=True)
