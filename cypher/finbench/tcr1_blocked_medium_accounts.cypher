@@ -13,7 +13,9 @@
 //   and distances as enumerating paths), one CALL subquery per step so that earlier
 //   layers are not copied into every row of the next. Performance: the ascending-time
 //   rule is tested in the expansion itself; only accounts with more transfers than
-//   truncationLimit are sorted (a prepass per step lists the transfers they keep).
+//   truncationLimit are sorted (a prepass per step lists the transfers they keep). The
+//   blocked-medium test comes before the smallest distance is taken, so that only the
+//   few accounts a blocked medium signed in to are grouped.
 //   The degree comes from the store (COUNT {} here; outdegree()/indegree() in the
 //   .falkordb.cypher sibling, which differs only there).
 // legal_basis: [刑法 191 洗钱罪, 刑法 287-2 帮助信息网络犯罪活动罪]
@@ -100,11 +102,12 @@ CALL {
   WITH DISTINCT n
   RETURN collect(n) AS m3
 }
-WITH src, m1, m2, m3
-UNWIND [x IN m1 | [x, 1]] + [x IN m2 | [x, 2]] + [x IN m3 | [x, 3]] AS z
-WITH src, z[0] AS other, min(z[1]) AS accountDistance
+WITH src, [x IN m1 | [x, 1]] + [x IN m2 | [x, 2]] + [x IN m3 | [x, 3]] AS reached
+UNWIND reached AS z
+WITH src, z[0] AS other, z[1] AS dist
 WHERE other <> src
 MATCH (med:Medium)-[s:SIGNED_IN]->(other)
 WHERE med.is_blocked = true AND s.ts > $startTime AND s.ts < $endTime
-RETURN DISTINCT other.uid AS other, accountDistance, med.uid AS medium, med.medium_type AS mediumType,
+WITH src, other, med, min(dist) AS accountDistance
+RETURN other.uid AS other, accountDistance, med.uid AS medium, med.medium_type AS mediumType,
        [src.uid, other.uid, med.uid] AS members

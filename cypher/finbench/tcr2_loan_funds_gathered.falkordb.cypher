@@ -11,9 +11,11 @@
 //   window (sorted by timestamp, truncationOrder), before the ascending-time rule.
 //   Evaluated by latest departure per account and step, one CALL subquery per step.
 //   Performance: the time rule is tested in the expansion itself; only accounts with
-//   more incoming transfers than truncationLimit are sorted (a prepass per step).
-//   The degree comes from the store (COUNT {} here; outdegree()/indegree() in the
-//   .falkordb.cypher sibling, which differs only there).
+//   more incoming transfers than truncationLimit are sorted (a prepass per step); the
+//   reached accounts are deduplicated once, then each one's distinct loans summed once
+//   (no person or layer lists carried into those rows). The degree: COUNT {} here;
+//   in the .falkordb.cypher sibling, which differs only there, a count of the traversed
+//   edges (FalkorDB's indegree() cost ~50 us per hub account).
 // legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪]
 // params:
 //   id: {type: string, description: uid of the Person}
@@ -38,7 +40,8 @@ CALL {
   WITH m0
   UNWIND m0 AS m
   WITH DISTINCT m
-  WITH m, indegree(m, 'TRANSFERRED_TO') AS degree
+  MATCH (m)<-[x:TRANSFERRED_TO]-()
+  WITH m, count(x) AS degree
   WHERE degree > $truncationLimit
   MATCH (m)<-[e:TRANSFERRED_TO]-(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
@@ -61,7 +64,8 @@ CALL {
   WITH m1
   UNWIND m1 AS m
   WITH DISTINCT m
-  WITH m, indegree(m, 'TRANSFERRED_TO') AS degree
+  MATCH (m)<-[x:TRANSFERRED_TO]-()
+  WITH m, count(x) AS degree
   WHERE degree > $truncationLimit
   MATCH (m)<-[e:TRANSFERRED_TO]-(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
@@ -84,7 +88,8 @@ CALL {
   WITH m2
   UNWIND m2 AS m
   WITH DISTINCT m
-  WITH m, indegree(m, 'TRANSFERRED_TO') AS degree
+  MATCH (m)<-[x:TRANSFERRED_TO]-()
+  WITH m, count(x) AS degree
   WHERE degree > $truncationLimit
   MATCH (m)<-[e:TRANSFERRED_TO]-(:BankAccount)
   WHERE e.ts > $startTime AND e.ts < $endTime
@@ -102,12 +107,12 @@ CALL {
   WITH DISTINCT n
   RETURN collect(n) AS m3
 }
-WITH p, m1, m2, m3
-UNWIND m1 + m2 + m3 AS other
-WITH DISTINCT p, other
+WITH m1 + m2 + m3 AS reached
+UNWIND reached AS other
+WITH DISTINCT other
 MATCH (loan:LoanAccount)-[d:DEPOSITED_TO]->(other)
 WHERE d.ts > $startTime AND d.ts < $endTime
-WITH p, other, loan, count(d) AS deposits
-WITH p, other, sum(loan.amount) AS amt, sum(loan.balance) AS bal, count(loan) AS numLoans
+WITH DISTINCT other, loan
+WITH other, sum(loan.amount) AS amt, sum(loan.balance) AS bal, count(loan) AS numLoans
 RETURN other.uid AS other, round(amt * 1000) / 1000.0 AS sumLoanAmount, round(bal * 1000) / 1000.0 AS sumLoanBalance,
-       numLoans, [p.uid, other.uid] AS members
+       numLoans, [$id, other.uid] AS members

@@ -11,8 +11,10 @@
 //   and cut to truncationLimit before the ascending-time rule. Evaluated by earliest
 //   arrival per trace prefix, one CALL subquery per step. Performance: traces are
 //   carried as lists of uids in parallel lists (last account, arrival time) and grouped
-//   by their position, not by the list; the time rule is tested in the expansion; only
-//   accounts with more transfers than truncationLimit are sorted (a prepass per step).
+//   by their position, not by the list; the last step keeps distinct (trace, account)
+//   pairs and their uids only (no arrival time is needed after it); the time rule is
+//   tested in the expansion; only accounts with more transfers than truncationLimit are
+//   sorted (a prepass per step).
 //   The degree comes from the store (COUNT {} here; outdegree()/indegree() in the
 //   .falkordb.cypher sibling, which differs only there).
 // legal_basis: [刑法 191 洗钱罪, 刑法 312 掩饰、隐瞒犯罪所得、犯罪所得收益罪]
@@ -100,9 +102,9 @@ CALL {
   WITH j, m2[j] AS m, t2[j] AS tm, p2[j] AS path, bigM, keepE
   MATCH (m)-[e:TRANSFERRED_TO]->(n:BankAccount)
   WHERE e.ts > tm AND e.ts > $startTime AND e.ts < $endTime AND (NOT m IN bigM OR e IN keepE) AND NOT n.uid IN path
-  WITH j, n, min(e.ts) AS t
-  RETURN collect(j) AS j3, collect(n) AS m3, collect(t) AS t3
+  WITH DISTINCT j, n
+  RETURN collect(j) AS j3, collect(n.uid) AS u3
 }
-WITH p, p1, p2, [i IN range(0, size(j3) - 1) | p2[j3[i]] + m3[i].uid] AS p3
+WITH p, p1, p2, [i IN range(0, size(j3) - 1) | p2[j3[i]] + u3[i]] AS p3
 UNWIND p1 + p2 + p3 AS path
 RETURN path, size(path) - 1 AS pathLength, [p.uid] + path AS members

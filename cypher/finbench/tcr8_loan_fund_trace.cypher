@@ -14,7 +14,9 @@
 //   and step on its outgoing transfers and withdrawals inside the window (sorted by
 //   timestamp, truncationOrder) before the threshold test. Performance: the threshold
 //   is tested in the expansion itself; only accounts with more outgoing edges than
-//   truncationLimit are sorted (a prepass per step lists the edges they keep).
+//   truncationLimit are sorted (a prepass per step lists the edges they keep); the
+//   smallest distance is kept by dropping, from each step's accounts, those reached at
+//   an earlier one (no sort and regrouping of all reached accounts).
 //   The degree comes from the store (COUNT {} here; outdegree()/indegree() in the
 //   .falkordb.cypher sibling, which differs only there).
 // legal_basis: [刑法 175-1 骗取贷款罪, 刑法 193 贷款诈骗罪, 刑法 186 违法发放贷款罪]
@@ -109,11 +111,10 @@ CALL {
   WITH n, sum(e.amount) AS inflow
   RETURN collect(n) AS m3, collect(inflow) AS u3
 }
-WITH loan, m1, u1, m2, u2, m3, u3
-UNWIND [i IN range(0, size(m1) - 1) | [m1[i], 2, u1[i]]] + [i IN range(0, size(m2) - 1) | [m2[i], 3, u2[i]]] +
-       [i IN range(0, size(m3) - 1) | [m3[i], 4, u3[i]]] AS z
+WITH loan, [i IN range(0, size(m1) - 1) | [m1[i], 2, u1[i]]] +
+       [i IN range(0, size(m2) - 1) WHERE NOT m2[i] IN m1 | [m2[i], 3, u2[i]]] +
+       [i IN range(0, size(m3) - 1) WHERE NOT m3[i] IN m1 AND NOT m3[i] IN m2 | [m3[i], 4, u3[i]]] AS reached
+UNWIND reached AS z
 WITH loan, z[0] AS dst, z[1] AS dist, z[2] AS inflow
-ORDER BY dist
-WITH loan, dst, collect([dist, inflow])[0] AS best
-RETURN dst.uid AS dst, round(best[1] / loan.amount * 1000) / 1000.0 AS ratio, best[0] AS minDistanceFromLoan,
+RETURN dst.uid AS dst, round(inflow / loan.amount * 1000) / 1000.0 AS ratio, dist AS minDistanceFromLoan,
        [loan.uid, dst.uid] AS members

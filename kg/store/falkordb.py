@@ -12,6 +12,7 @@ from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
 
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
+from kg.gcpause import gc_paused
 from kg.model import ENTITY_LABEL, Model
 from kg.store.base import GraphStore, Node, Rel, split_props
 from kg.store.ddl import falkordb_ddl
@@ -129,15 +130,19 @@ class FalkorDBStore(GraphStore):
                                   or "read-only" in msg.lower()):
                     raise DataError("write refused in a read-only query") from None
                 raise StoreError("FalkorDB refused the query", reason=msg[:200]) from None
-        return self._normalise(rows) if graph else rows
+        if not graph:
+            return rows
+        with gc_paused():
+            return self._normalise(rows)
 
     def _query(self, cypher: str, params: Mapping[str, Any], timeout_ms: int, read_only: bool
                ) -> tuple[list[dict[str, Any]], bool]:
         """Send one query in the compact format and decode the reply (see
         :mod:`kg.store.falkordb_compact`): the rows, and whether they hold graph values."""
-        reply = self._conn.execute_command("GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name,
-                                           _params_header(params) + cypher, "--compact", "timeout", timeout_ms)
-        return self._decoder.decode(reply)
+        with gc_paused():  # the reply and its rows are thousands of containers: no GC pass while reading them
+            reply = self._conn.execute_command("GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph_name,
+                                               _params_header(params) + cypher, "--compact", "timeout", timeout_ms)
+            return self._decoder.decode(reply)
 
     def _schema_names(self, kind: str) -> list[str]:
         """Label, relationship-type or property-key names in id order (for the decoder)."""

@@ -13,6 +13,7 @@ from neo4j.graph import Relationship as NRel
 import neo4j
 from kg import __version__
 from kg.errors import ConstraintViolation, DataError, QueryTimeout, StoreError, StoreUnavailable
+from kg.gcpause import gc_paused
 from kg.model import ENTITY_LABEL, Model
 from kg.store.base import GraphStore, Node, Rel, split_props
 from kg.store.ddl import neo4j_ddl
@@ -114,6 +115,10 @@ class Neo4jStore(GraphStore):
         @unit_of_work(timeout=timeout if timeout is not None else self.query_timeout_s,
                       metadata={"app": "cluegraph", "version": __version__, "op": "write" if write else "read"})
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            with gc_paused():  # see gc_paused: the answer's rows are thousands of containers
+                return read(tx)
+
+        def read(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             if shape is not None:
                 keys, text = shape
                 rec = tx.run(text, dict(params)).single(strict=True)
