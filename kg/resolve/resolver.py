@@ -218,7 +218,7 @@ def _sync(store: GraphStore, judgements: Iterable[Judgement]) -> None:
 # -- the run -----------------------------------------------------------------------------------------
 def resolve(store: GraphStore, log_path: str | Path, *, settings: MatchSettings = DEFAULT_SETTINGS,
             labels: Iterable[str] = ("Person", "Company"), write: bool = True,
-            entities: list[Entity] | None = None) -> ResolveResult:
+            entities: list[Entity] | None = None, certificates: bool = True) -> ResolveResult:
     """Scored matching over the store's Person and Company nodes.
 
     Parameters
@@ -233,13 +233,16 @@ def resolve(store: GraphStore, log_path: str | Path, *, settings: MatchSettings 
         Write judgements to the log and the graph (``False``: dry run).
     entities : list of Entity, optional
         Pre-loaded entities (benchmarks); else :func:`load_entities`.
+    certificates : bool
+        Also join certificate numbers read from documents to the registry's certificate
+        records (:func:`_certificate_pass`).
     """
     with gc_paused():  # millions of short-lived rows and sets beside every entity (see kg.gcpause)
-        return _resolve(store, log_path, settings, labels, write, entities)
+        return _resolve(store, log_path, settings, labels, write, entities, certificates)
 
 
 def _resolve(store: GraphStore, log_path: str | Path, settings: MatchSettings, labels: Iterable[str], write: bool,
-             entities: list[Entity] | None) -> ResolveResult:
+             entities: list[Entity] | None, certificates: bool) -> ResolveResult:
     res = ResolveResult()
     t0 = time.perf_counter()
     ents = annotate(entities if entities is not None else load_entities(store, labels))
@@ -287,6 +290,8 @@ def _resolve(store: GraphStore, log_path: str | Path, settings: MatchSettings, l
     new.extend(_doc_fragment_pass(ents, new, reviewed, at))
     if "Person" in set(labels):
         new.extend(_doc_broker_pass(store, ents, prior + new, reviewed, at))
+    if certificates:
+        new.extend(_certificate_pass(store, reviewed, at))
     res.same_as = sum(1 for j in new if j.kind == SAME_AS)
     res.not_same_as = len(new) - res.same_as
     t3 = time.perf_counter()
@@ -405,6 +410,29 @@ def _doc_broker_pass(store: GraphStore, ents: list[Entity], judgements: list[Jud
             out.append(Judgement.make(SAME_AS, a, b, f.weight, f"resolve.person@{RULE_VERSION}",
                                       reason=f"doc_loan_broker({f.weight:+.1f}) = {f.weight:.2f}",
                                       features=[f.as_dict()], at=at))
+    return out
+
+
+def _certificate_pass(store: GraphStore, reviewed: set[tuple[str, str]], at: str) -> list[Judgement]:
+    """A certificate number read from a document (``Certificate:<证书编号>``: the text names
+    no 作业类别) is joined to the certificate record of the same number
+    (``Certificate:<证书编号>|<作业类别>``, from a registry, roster or buyer list) when exactly
+    one record carries that number. A number recorded for two job types is left alone
+    (the document does not say which one it means: a reviewer decides)."""
+    out = []
+    rows = store.query("MATCH (d:Certificate) WHERE d.job_type IS NULL AND d.cert_no IS NOT NULL "
+                       "MATCH (r:Certificate {cert_no: d.cert_no}) WHERE r.job_type IS NOT NULL "
+                       "RETURN d.uid AS d, collect(DISTINCT r.uid) AS rs")
+    for row in sorted(rows, key=lambda r: r["d"]):
+        if len(row["rs"]) != 1:
+            continue
+        a, b = sorted((row["d"], row["rs"][0]))
+        if (a, b) in reviewed:
+            continue
+        feat = {"name": "cert_no_exact_unique", "weight": 3.0,
+                "detail": "证书编号完全一致，且登记记录中只有一个作业类别"}
+        out.append(Judgement.make(SAME_AS, a, b, 3.0, f"resolve.certificate@{RULE_VERSION}",
+                                  reason="cert_no_exact_unique(+3.0) = 3.00", features=[feat], at=at))
     return out
 
 

@@ -298,3 +298,36 @@ def test_masked_broker_named_beside_a_joined_borrower(store: GraphStore, tmp_pat
         assert uid not in canon, uid
     reason = store.query("MATCH (a:Entity {uid: 'Person:doc:D1:杜某某'})-[r:SAME_AS]-() RETURN r.reason AS r")
     assert [r["r"] for r in reason] == ["doc_loan_broker(+3.0) = 3.00"]
+
+
+def test_certificate_number_from_a_document_joins_the_one_record_of_that_number(store: GraphStore,
+                                                                                 tmp_path: Path) -> None:
+    certs = [
+        # a document names T1 and T2 by number only; the registry has T1 once, T2 for two job types
+        {"uid": "Certificate:T1", "props": {"cert_no": "T1"}},
+        {"uid": "Certificate:T1|高处作业", "props": {"cert_no": "T1", "job_type": "高处作业"}},
+        {"uid": "Certificate:T2", "props": {"cert_no": "T2"}},
+        {"uid": "Certificate:T2|电工作业", "props": {"cert_no": "T2", "job_type": "电工作业"}},
+        {"uid": "Certificate:T2|焊接与热切割作业", "props": {"cert_no": "T2", "job_type": "焊接与热切割作业"}},
+        # a record of a number no document names, and a document number no record has
+        {"uid": "Certificate:T3|高处作业", "props": {"cert_no": "T3", "job_type": "高处作业"}},
+        {"uid": "Certificate:T4", "props": {"cert_no": "T4"}},
+    ]
+    for i, r in enumerate(certs):
+        r["src"] = SRC.format(i + 1)
+    store.upsert_nodes("Certificate", certs, dataset="t")
+    log = tmp_path / "j.jsonl"
+    res = resolve(store, log)
+    canon = canonical_ids(store)
+    assert canon.get("Certificate:T1") == canon.get("Certificate:T1|高处作业") is not None
+    assert not {"Certificate:T2", "Certificate:T2|电工作业", "Certificate:T2|焊接与热切割作业",
+                "Certificate:T3|高处作业", "Certificate:T4"} & set(canon)
+    assert res.same_as == 1
+    rel = store.query("MATCH (:Certificate {uid: 'Certificate:T1'})-[r:SAME_AS]-() RETURN r")[0]["r"]
+    assert rel.properties["rule"] == "resolve.certificate@1" and "cert_no_exact_unique" in rel.properties["reason"]
+    # a reviewer who says the document meant another certificate is respected by the next run
+    review(store, log, "Certificate:T1", "Certificate:T1|高处作业", reject=True, reason="文书所指为另一证书",
+           author="reviewer:li")
+    again = resolve(store, log)
+    assert "Certificate:T1" not in canonical_ids(store) and again.same_as == 0
+    assert resolve(store, tmp_path / "other.jsonl", certificates=False).same_as == 0
