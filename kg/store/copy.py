@@ -67,46 +67,16 @@ def _name(s: str) -> str:
     return s
 
 
-def _node_pages(src: GraphStore, page: int) -> Iterator[list[dict[str, Any]]]:
-    """Pages of ``{"labels": [...], "props": {...}}`` of every Entity node of ``src``."""
+def _pages(src: GraphStore, page: int, body: str) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``body`` (a query continuing from ``a``, the Entity nodes of one page)
+    page by page: FalkorDB pages by internal id range (``Node By Label and ID Scan``),
+    Neo4j by index-ordered ``uid`` (``n.uid > $last ORDER BY n.uid LIMIT``, no sort)."""
     if src.backend == "falkordb":
         res = src._read(f"MATCH (n:{ENTITY_LABEL}) RETURN max(id(n)) AS m", {}, None)
         top = res[0]["m"] if res and res[0]["m"] is not None else -1
-        lo = 0
-        while lo <= top:
-            rows = src._read(f"MATCH (n:{ENTITY_LABEL}) WHERE id(n) >= $lo AND id(n) < $hi "
-                             "RETURN labels(n) AS labels, properties(n) AS props",
+        for lo in range(0, top + 1, page):
+            rows = src._read(f"MATCH (a:{ENTITY_LABEL}) WHERE id(a) >= $lo AND id(a) < $hi " + body,
                              {"lo": lo, "hi": lo + page}, None)
-            lo += page
-            if rows:
-                yield rows
-        return
-    last = ""
-    while True:
-        rows = src._read(f"MATCH (n:{ENTITY_LABEL}) WHERE n.{NODE_ID} > $last "
-                         f"RETURN n.{NODE_ID} AS uid, labels(n) AS labels, properties(n) AS props "
-                         f"ORDER BY n.{NODE_ID} LIMIT $page", {"last": last, "page": page}, None)
-        if not rows:
-            return
-        yield rows
-        if len(rows) < page:
-            return
-        last = rows[-1]["uid"]
-
-
-def _rel_pages(src: GraphStore, page: int) -> Iterator[list[dict[str, Any]]]:
-    """Pages of ``{"type", "start", "end", "props"}``: the outgoing relationships of a page
-    of start nodes (relationships to or from non-Entity nodes are not part of the graph)."""
-    tail = (f"MATCH (a)-[r]->(b:{ENTITY_LABEL}) "
-            f"RETURN type(r) AS type, a.{NODE_ID} AS start, b.{NODE_ID} AS end, properties(r) AS props")
-    if src.backend == "falkordb":
-        res = src._read(f"MATCH (n:{ENTITY_LABEL}) RETURN max(id(n)) AS m", {}, None)
-        top = res[0]["m"] if res and res[0]["m"] is not None else -1
-        lo = 0
-        while lo <= top:
-            rows = src._read(f"MATCH (a:{ENTITY_LABEL}) WHERE id(a) >= $lo AND id(a) < $hi " + tail,
-                             {"lo": lo, "hi": lo + page}, None)
-            lo += page
             if rows:
                 yield rows
         return
@@ -118,13 +88,25 @@ def _rel_pages(src: GraphStore, page: int) -> Iterator[list[dict[str, Any]]]:
         if not starts:
             return
         uids = [r["uid"] for r in starts]
-        rows = src._read(f"UNWIND $uids AS u MATCH (a:{ENTITY_LABEL} {{{NODE_ID}: u}}) " + tail,
+        rows = src._read(f"UNWIND $uids AS u MATCH (a:{ENTITY_LABEL} {{{NODE_ID}: u}}) " + body,
                          {"uids": uids}, None)
         if rows:
             yield rows
         if len(starts) < page:
             return
         last = uids[-1]
+
+
+def _node_pages(src: GraphStore, page: int) -> Iterator[list[dict[str, Any]]]:
+    """Pages of ``{"labels": [...], "props": {...}}`` of every Entity node of ``src``."""
+    return _pages(src, page, "RETURN labels(a) AS labels, properties(a) AS props")
+
+
+def _rel_pages(src: GraphStore, page: int) -> Iterator[list[dict[str, Any]]]:
+    """Pages of ``{"type", "start", "end", "props"}``: the outgoing relationships of a page
+    of start nodes (relationships to or from non-Entity nodes are not part of the graph)."""
+    return _pages(src, page, f"MATCH (a)-[r]->(b:{ENTITY_LABEL}) RETURN type(r) AS type, a.{NODE_ID} AS start, "
+                             f"b.{NODE_ID} AS end, properties(r) AS props")
 
 
 def _flush_nodes(dst: GraphStore, groups: dict[tuple[str, ...], list[dict[str, Any]]], s: CopySummary) -> None:
@@ -152,6 +134,25 @@ def _flush_rels(dst: GraphStore, groups: dict[str, list[dict[str, Any]]], s: Cop
     groups.clear()
 
 
+def _pump(pages: Iterator[list[dict[str, Any]]], group: Callable[[dict[str, Any]], tuple[Any, Any]],
+          flush: Callable[[dict[Any, list[Any]]], None], batch: int, tick: Callable[[], Any]) -> None:
+    """Group the rows of ``pages`` by ``group(row) -> (key, value)`` and ``flush`` the groups
+    every ``batch`` rows and at the end, calling ``tick`` after each flush."""
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    pending = 0
+    for rows in pages:
+        for r in rows:
+            k, v = group(r)
+            groups[k].append(v)
+            pending += 1
+            if pending >= batch:
+                flush(groups)
+                pending = 0
+                tick()
+    flush(groups)
+    tick()
+
+
 def copy_graph(src: GraphStore, dst: GraphStore, *, page: int = 5000, batch: int = 5000,
                progress: Callable[[str, int], None] | None = None) -> CopySummary:
     """Copy every Entity node and the relationships between them from ``src`` to the
@@ -167,34 +168,11 @@ def copy_graph(src: GraphStore, dst: GraphStore, *, page: int = 5000, batch: int
                          "(clear it first, or load into it with `kg ingest`)")
     dst.apply_schema()
     s = CopySummary()
-    nodes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    pending = 0
-    for rows in _node_pages(src, page):
-        for r in rows:
-            nodes[tuple(sorted(r["labels"]))].append(r["props"])
-            pending += 1
-            if pending >= batch:
-                _flush_nodes(dst, nodes, s)
-                pending = 0
-                if progress:
-                    progress("nodes", s.nodes)
-    _flush_nodes(dst, nodes, s)
-    if progress:
-        progress("nodes", s.nodes)
-    rels: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    pending = 0
-    for rows in _rel_pages(src, page):
-        for r in rows:
-            rels[r["type"]].append({"s": r["start"], "e": r["end"], "p": r["props"]})
-            pending += 1
-            if pending >= batch:
-                _flush_rels(dst, rels, s)
-                pending = 0
-                if progress:
-                    progress("relationships", s.relationships)
-    _flush_rels(dst, rels, s)
-    if progress:
-        progress("relationships", s.relationships)
+    _pump(_node_pages(src, page), lambda r: (tuple(sorted(r["labels"])), r["props"]),
+          lambda g: _flush_nodes(dst, g, s), batch, lambda: progress and progress("nodes", s.nodes))
+    _pump(_rel_pages(src, page), lambda r: (r["type"], {"s": r["start"], "e": r["end"], "p": r["props"]}),
+          lambda g: _flush_rels(dst, g, s), batch,
+          lambda: progress and progress("relationships", s.relationships))
     dst._bump_generation()  # readers that cache (the API) see a new graph
     s.seconds = time.perf_counter() - t0
     log.info("copied graph nodes=%d rels=%d seconds=%.1f", s.nodes, s.relationships, s.seconds)
