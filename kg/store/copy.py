@@ -136,18 +136,16 @@ def _flush_rels(dst: GraphStore, groups: dict[str, list[dict[str, Any]]], s: Cop
 
 def _pump(pages: Iterator[list[dict[str, Any]]], group: Callable[[dict[str, Any]], tuple[Any, Any]],
           flush: Callable[[dict[Any, list[Any]]], None], batch: int, tick: Callable[[], Any]) -> None:
-    """Group the rows of ``pages`` by ``group(row) -> (key, value)`` and ``flush`` the groups
-    every ``batch`` rows and at the end, calling ``tick`` after each flush."""
+    """Group the rows of ``pages`` by ``group(row) -> (key, value)``; ``flush`` a group as soon
+    as it holds ``batch`` rows (one full ``UNWIND`` per query, whatever the mix of labels
+    or types in a page) and every group at the end, calling ``tick`` after each flush."""
     groups: dict[Any, list[Any]] = defaultdict(list)
-    pending = 0
     for rows in pages:
         for r in rows:
             k, v = group(r)
             groups[k].append(v)
-            pending += 1
-            if pending >= batch:
-                flush(groups)
-                pending = 0
+            if len(groups[k]) >= batch:
+                flush({k: groups.pop(k)})
                 tick()
     flush(groups)
     tick()
