@@ -84,37 +84,98 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _cpu_ticks(pid: int | None) -> int | None:
+    """CPU time (clock ticks, user + system) a process has used, from /proc; None when
+    unknown (no pid, no /proc)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 class EmbeddedServer:
     """Start, reuse, recover and stop the FalkorDB server of one data directory."""
 
-    def __init__(self, data_dir: str | Path, start_timeout: float = 20.0) -> None:
+    def __init__(self, data_dir: str | Path, start_timeout: float = 20.0,
+                 load_timeout: float | None = None, probe_timeout: float = 5.0) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.sock = socket_path(self.data_dir)
         self.pid_file = self.data_dir / "falkordb.pid"
         self.lock_file = self.data_dir / "falkordb.lock"
         self.log_file = self.data_dir / "falkordb.log"
         self.start_timeout = start_timeout
+        self.probe_timeout = probe_timeout
+        # A server that answers "loading" is waited for much longer than one that does not
+        # answer at all: reloading a 1M-person graph takes minutes.
+        self.load_timeout = (load_timeout if load_timeout is not None
+                             else float(os.environ.get("KG_FALKORDB_LOAD_TIMEOUT", "3600")))
         self.owned = False
         self._proc: subprocess.Popen[bytes] | None = None
 
-    def _ping(self, wait_loading: bool = True) -> bool:
-        """True when a server answers on the socket (waiting while it loads its AOF)."""
+    def _probe(self) -> str:
+        """One look at the socket: ``up`` (answers PING), ``loading`` (answers that it is
+        loading its data), ``busy`` (connected, but no answer within ``probe_timeout``:
+        Redis answers between chunks of the append-only file, but loading one large graph
+        key takes longer than that) or ``down`` (no socket, refused, closed)."""
         if not self.sock.exists():
-            return False
-        c = redis.Redis(unix_socket_path=str(self.sock), socket_timeout=5, socket_connect_timeout=2,
+            return "down"
+        c = redis.Redis(unix_socket_path=str(self.sock), socket_timeout=self.probe_timeout,
+                        socket_connect_timeout=2,
                         retry=Retry(NoBackoff(), 0))
         try:
-            while True:
-                try:
-                    return bool(c.ping())
-                except redis.BusyLoadingError:
-                    if not wait_loading:
-                        return True
-                    time.sleep(0.1)
+            c.ping()
+            return "up"
+        except redis.BusyLoadingError:
+            return "loading"
+        except redis.TimeoutError:
+            return "busy"
         except (redis.RedisError, OSError):
-            return False
+            return "down"
         finally:
             c.close()
+
+    def _loading_progress(self) -> str:
+        c = redis.Redis(unix_socket_path=str(self.sock), socket_timeout=2, socket_connect_timeout=2,
+                        retry=Retry(NoBackoff(), 0))
+        try:
+            info = c.info("persistence")
+            return f"{info.get('loading_loaded_perc', '?')}% of {info.get('loading_total_bytes', '?')} bytes"
+        except (redis.RedisError, OSError):
+            return "busy"
+        finally:
+            c.close()
+
+    def _ping(self, wait_loading: bool = True) -> bool:
+        """True when a server answers on the socket. A server that is still loading its
+        data (a large graph takes minutes) is waited for, up to ``load_timeout`` seconds,
+        with its progress in the log; ``wait_loading=False`` counts it as answering."""
+        deadline = time.monotonic() + self.load_timeout
+        next_note = time.monotonic() + 10.0
+        cpu_seen: int | None = None
+        while True:
+            state = self._probe()
+            if state == "busy":
+                # A busy server is loading only while it keeps using CPU; a hung one (no
+                # CPU between two probes) counts as down, so that ``ensure`` replaces it.
+                cpu = _cpu_ticks(self.pid())
+                if cpu is not None and cpu == cpu_seen:
+                    return False
+                cpu_seen, state = cpu, "loading"
+            if state != "loading":
+                return state == "up"
+            if not wait_loading:
+                return True
+            now = time.monotonic()
+            if now > deadline:
+                raise StoreUnavailable("embedded FalkorDB server is still loading its data",
+                                       seconds=self.load_timeout, data_dir=str(self.data_dir))
+            if now >= next_note:
+                log.warning("embedded FalkorDB is loading its data (%s)", self._loading_progress())
+                next_note = now + 30.0
+            time.sleep(0.2)
 
     def pid(self) -> int | None:
         """The pid of the server recorded for this directory, if alive."""

@@ -122,3 +122,68 @@ def test_long_data_dir_gets_a_short_socket(tmp_path: Path) -> None:
         assert st.count()["nodes"] == 0
     finally:
         st.close()
+
+
+_SECOND = """
+import sys
+from kg.store.embedded import EmbeddedServer
+s = EmbeddedServer(sys.argv[1], probe_timeout=0.01)
+first = s._probe()
+print(first, "started" if s.ensure() else "reused", flush=True)
+"""
+
+
+def test_a_server_loading_a_large_graph_is_waited_for_not_killed(tmp_path: Path) -> None:
+    """Reopening a big graph takes longer than the start timeout (a 1M-person graph: minutes,
+    and one graph key can keep the server from answering for more than 5 s). The starter
+    waits while the server loads; a second process reuses it instead of killing it."""
+    import threading
+
+    d = tmp_path / "g"
+    st = open_store(f"falkordb://{d}")
+    st.apply_schema()
+    for i in range(2000):  # 2,000 write queries in the append-only file, replayed on start
+        st.upsert_nodes("Person", [{"uid": f"Person:{i}-{j}", "props": {"name": "张某"}, "src": "t#row=1@t@1"}
+                                   for j in range(50)], dataset="t")
+    time.sleep(1.2)  # appendfsync everysec
+    pid = st.server.pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)  # no clean stop: the AOF is not compacted, so loading replays it
+    st.server._proc.wait()
+
+    a = EmbeddedServer(d, start_timeout=0.3, probe_timeout=0.01)
+    result: dict = {}
+
+    def start() -> None:
+        t0 = time.monotonic()
+        try:
+            result["started"] = a.ensure()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            result["error"] = exc
+        result["seconds"] = time.monotonic() - t0
+
+    t = threading.Thread(target=start)
+    t.start()
+    deadline = time.monotonic() + 30
+    while not socket_path(d.resolve()).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = subprocess.run([sys.executable, "-c", _SECOND, str(d)], capture_output=True, text=True,
+                            timeout=120)
+    t.join(timeout=120)
+    try:
+        assert "error" not in result, result
+        assert result["started"] is True
+        assert result["seconds"] > 0.3  # loading outlasted the start timeout and was waited for
+        first, how = second.stdout.split()
+        assert first in ("loading", "busy"), second.stdout  # it came while the server loaded
+        assert how == "reused"
+        server_pid = a.pid()
+        assert server_pid is not None
+        st2 = open_store(f"falkordb://{d}")
+        try:
+            assert st2.count()["nodes"] == 100_000
+            assert a.pid() == server_pid  # nobody killed or replaced the loading server
+        finally:
+            st2.close()
+    finally:
+        a.stop()
