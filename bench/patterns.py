@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -127,21 +128,27 @@ def time_pattern(lib: PatternLibrary, st: GraphStore, pid: str, params: dict[str
     With ``slow_ms``, a pattern whose first run takes longer than that is not repeated
     (``runs`` says how many runs the figures come from)."""
     p = lib.get(pid)
-    rows = 0
+    got: list[dict[str, Any]] = []
     times: list[float] = []
     for i in range(warmup):
         t = time.perf_counter()
-        rows = len(p.rows(st, params, timeout=timeout))
+        got = p.rows(st, params, timeout=timeout)
         if i == 0 and slow_ms is not None and (time.perf_counter() - t) * 1000 > slow_ms:
             times.append((time.perf_counter() - t) * 1000)
             repeat = 0
             break
     for _ in range(repeat):
         t = time.perf_counter()
-        rows = len(p.rows(st, params, timeout=timeout))
+        got = p.rows(st, params, timeout=timeout)
         times.append((time.perf_counter() - t) * 1000)
     return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(_pct(times, 0.95), 2),
-            "max_ms": round(max(times), 2), "rows": rows, "runs": len(times)}
+            "max_ms": round(max(times), 2), "rows": len(got), "runs": len(times), "rows_sha": rows_digest(got)}
+
+
+def rows_digest(rows: list[dict[str, Any]]) -> str:
+    """A digest of a pattern's rows, order-free, to see that two backends returned the same rows."""
+    lines = sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
 def _load() -> list[float]:
@@ -251,34 +258,77 @@ def bench_scale_backend(name: str, url: str, lib: PatternLibrary, scenario: Path
         out["resolve_seconds"] = round(time.perf_counter() - t, 1)
         out["graph"] = st.count()
         print(f"  {name}: resolution {out['resolve_seconds']} s, graph {out['graph']}", flush=True)
-        seeds_found = scale_seeds(st, timeout)
-        out["patterns"] = {}
-        for p in lib:
-            if not p.backends or name not in p.backends:
-                continue
-            needs = [k for k, v in p.params.items() if v.default is None]
-            params: dict[str, Any] = {}
-            if needs:
-                found = seeds_found.get(p.id)
-                if not found:
-                    out["patterns"][p.id] = [{"skipped": "no seed of the right kind in this graph"}]
-                    print(f"  {name} {p.id}: skipped (no seed)", flush=True)
-                    continue
-                params = found
-            try:
-                r = time_pattern(lib, st, p.id, params, repeat, warmup, timeout=timeout, slow_ms=slow_ms)
-            except KGError as exc:
-                r = {"error": f"{type(exc).__name__}: {exc}"[:200]}
-            r["params"] = params
-            out["patterns"][p.id] = [r]
-            print(f"  {name} {p.id} {params or 'defaults'}: "
-                  + (f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, {r['rows']} rows, {r['runs']} runs"
-                     if "p50_ms" in r else r["error"]), flush=True)
-        out["load_average_after"] = _load()
+        out.update(time_scale_patterns(name, st, lib, repeat, warmup, timeout, slow_ms))
         return out
     finally:
         st.clear()
         st.close()
+
+
+def bench_graph_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup: int, timeout: float,
+                        slow_ms: float, **kw: Any) -> dict[str, Any]:
+    """Time every pattern on a graph ingested and resolved before (``--graph``); the graph is
+    neither cleared nor changed."""
+    st = open_store(url, **kw)
+    try:
+        out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": _load(),
+                               "existing_graph": True, "graph": st.count()}
+        print(f"  {name}: existing graph {out['graph']}", flush=True)
+        out.update(time_scale_patterns(name, st, lib, repeat, warmup, timeout, slow_ms))
+        return out
+    finally:
+        st.close()
+
+
+def time_scale_patterns(name: str, st: GraphStore, lib: PatternLibrary, repeat: int, warmup: int,
+                        timeout: float, slow_ms: float) -> dict[str, Any]:
+    """Every pattern of ``name``'s backend with its defaults (seeded ones from the graph)."""
+    out: dict[str, Any] = {}
+    seeds_found = scale_seeds(st, timeout)
+    out["patterns"] = {}
+    for p in lib:
+        if not p.backends or name not in p.backends:
+            continue
+        needs = [k for k, v in p.params.items() if v.default is None]
+        params: dict[str, Any] = {}
+        if needs:
+            found = seeds_found.get(p.id)
+            if not found:
+                out["patterns"][p.id] = [{"skipped": "no seed of the right kind in this graph"}]
+                print(f"  {name} {p.id}: skipped (no seed)", flush=True)
+                continue
+            params = found
+        try:
+            r = time_pattern(lib, st, p.id, params, repeat, warmup, timeout=timeout, slow_ms=slow_ms)
+        except KGError as exc:
+            r = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+        r["params"] = params
+        out["patterns"][p.id] = [r]
+        print(f"  {name} {p.id} {params or 'defaults'}: "
+              + (f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, {r['rows']} rows, {r['runs']} runs"
+                 if "p50_ms" in r else r["error"]), flush=True)
+    out["load_average_after"] = _load()
+    return out
+
+
+def _neo4j_auth() -> dict[str, str]:
+    return {"user": os.environ.get("KG_NEO4J_USER", "neo4j"),
+            "password": os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")}
+
+
+def run_existing(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
+    """Time the patterns on graphs ingested before (``--graph BACKEND=URL``)."""
+    res: dict[str, Any] = {"scale": args.scale, "people": args.people or None, "seed": args.seed,
+                           "repeat": args.repeat, "timeout_s": args.timeout, "slow_ms": args.slow_ms,
+                           "when": time.strftime("%Y-%m-%d %H:%M"), "backends": {}}
+    for spec in args.graph:
+        name, _, url = spec.partition("=")
+        if name not in ("falkordb", "neo4j") or not url:
+            raise SystemExit(f"--graph wants falkordb=URL or neo4j=URL, not {spec!r}")
+        print(f"{name}: running {len(lib)} patterns on the graph at {url}", flush=True)
+        res["backends"][name] = bench_graph_backend(name, url, lib, args.repeat, args.warmup, args.timeout,
+                                                    args.slow_ms, **(_neo4j_auth() if name == "neo4j" else {}))
+    return res
 
 
 def run_scale(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
@@ -320,8 +370,7 @@ def run_scale(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
             else:
                 res["backends"][b] = bench_scale_backend(
                     b, args.neo4j_url, lib, scenario, work, args.repeat, args.warmup, args.timeout,
-                    args.slow_ms, user=os.environ.get("KG_NEO4J_USER", "neo4j"),
-                    password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
+                    args.slow_ms, **_neo4j_auth())
     return res
 
 
@@ -329,21 +378,24 @@ def markdown_scale(res: dict[str, Any]) -> str:
     names = list(res["backends"])
     lines = [f"Scale {res['scale']}, {res['people']} people: "
              + "; ".join(f"{b} ingest {v['ingest_seconds']} s + resolution {v['resolve_seconds']} s"
+                         if "ingest_seconds" in v else f"{b} graph ingested before: {v['graph']}"
                          for b, v in res["backends"].items()),
              "",
-             "| pattern | " + " | ".join(f"{b} p50 / p95 ms (runs)" for b in names) + " | rows |",
-             "|---|" + "---|" * len(names) + "---|"]
+             "| pattern | " + " | ".join(f"{b} p50 / p95 ms (runs)" for b in names) + " | rows | same rows |",
+             "|---|" + "---|" * len(names) + "---|---|"]
     pids = sorted({pid for b in names for pid in res["backends"][b]["patterns"]})
     for pid in pids:
-        cells, rows = [], ""
+        cells, rows, digests = [], "", set()
         for b in names:
             r = res["backends"][b]["patterns"].get(pid, [{}])[0]
             if "p50_ms" in r:
                 cells.append(f"{r['p50_ms']} / {r['p95_ms']} ({r['runs']})")
                 rows = rows or str(r["rows"])
+                digests.add(r.get("rows_sha"))
             else:
                 cells.append(r.get("skipped") or r.get("error") or "-")
-        lines.append(f"| {pid} | " + " | ".join(cells) + f" | {rows} |")
+        same = "-" if len(names) < 2 or len(digests) == 0 else ("yes" if len(digests) == 1 else "**no**")
+        lines.append(f"| {pid} | " + " | ".join(cells) + f" | {rows} | {same} |")
     return "\n".join(lines)
 
 
@@ -382,6 +434,10 @@ def main() -> None:
     ap.add_argument("--neo4j-url", default=os.environ.get("KG_BENCH_NEO4J_URL", "bolt://127.0.0.1:17687"))
     ap.add_argument("--only", default="", metavar="PREFIX",
                     help="finbench: run only the patterns whose id starts with PREFIX (e.g. finbench.tcr)")
+    ap.add_argument("--graph", action="append", default=[], metavar="BACKEND=URL",
+                    help="demo/bench: time the patterns on a graph ingested and resolved before (e.g. "
+                    "falkordb=falkordb:///work/scale/run1m/graph, neo4j=bolt://127.0.0.1:27687); "
+                    "no generation, ingest or clearing")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "patterns.json"))
     args = ap.parse_args()
     lib = PatternLibrary.load()
@@ -391,7 +447,7 @@ def main() -> None:
         previous = json.loads(out_path.read_text(encoding="utf-8"))
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
     if args.scale != "finbench":
-        res = run_scale(args, lib)
+        res = run_existing(args, lib) if args.graph else run_scale(args, lib)
         res["machine"] = machine
         results = previous
         results.setdefault("scales", {})[args.scale] = res
@@ -411,8 +467,7 @@ def main() -> None:
                 else:
                     results["backends"][b] = bench_backend(
                         b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat, args.only,
-                        user=os.environ.get("KG_NEO4J_USER", "neo4j"),
-                        password=os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password"))
+                        **_neo4j_auth())
         report = markdown(results)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
