@@ -148,3 +148,60 @@ def score(model: str, clue_members: Sequence[Iterable[str]], rings: Sequence[Ins
     return Score(model=model, rings=len(mine), clues=len(clues), rings_hit=sorted(hit),
                  rings_missed=sorted(set(anchors) - hit), clues_on_target=on_target,
                  hard_negative_hits=sorted(neg_hits))
+
+
+#: pattern id -> the anchor roles its clues are scored by (roles that identify a ring
+#: instance, plus roles only hard negatives carry, so that a clue touching a look-alike
+#: counts as a hard-negative hit). The ground-truth tests and ``bench/groundtruth.py``
+#: score with this one table.
+ANCHOR_ROLES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
+    "loans.broker_insider_ring": {"intermediary", "broker", "loan_officer", "loan", "shell_borrower", "borrower"},
+    "loans.bridge_funding_loop": {"bridge_funder", "borrower", "property", "loan", "funder_account",
+                                  "borrower_account", "family_lender"},
+    "loans.shell_borrower_cluster": {"shell_borrower", "registration_agent", "shared_address", "shared_phone", "loan",
+                                     "tenant"},
+    "loans.high_appraisal": {"property", "loan", "borrower", "borrower_company"},
+    "loans.professional_borrower": {"professional_borrower", "loan", "borrower", "company"},
+    "certs.fake_certificate_chain": {"forger", "seller", "fake_site", "buyer", "holder", "certificate"},
+    "certs.fake_verification_site": {"fake_site", "holder", "fake_certificate", "certificate"},
+    "oiltax.revenue_gap": {"gas_station", "retail_licence"},
+    "oiltax.invoice_capacity_mismatch": {"buyer", "supplier"},
+    "oiltax.circular_invoicing": {"cycle_member", "common_controller", "shared_phone"},
+    "linkage.penalty_not_transferred": {"penalty"},
+    "linkage.nonprosecution_no_penalty": {"decision", "person"},
+    "linkage.disqualified_officer_acting": {"disqualified_person", "person"},
+    "hotline.counterfeit_hotspot": {"merchant"},
+    "housingfund.false_litigation_loop": {"creditor"},
+    "medical.eligibility_without_history": {"insured"},
+    "medical.cardholder_pharmacy_cluster": {"pharmacy"},
+    "medical.accident_billed_to_insurance": {"insured"},
+    "generic.circular_transfer": {"cycle_account"},
+    "generic.long_circular_transfer": {"cycle_account"},
+    "generic.fan_in": {"hub"},
+    "generic.fan_out": {"hub"},
+    "generic.fast_in_fast_out": {"pass_through"},
+    "generic.shared_identifier": {"shared_phone", "shared_address"},
+}.items()}
+
+#: pattern id -> the ring model it is scored against, where that is not its own id
+SCORED_AS: dict[str, str] = {"generic.long_circular_transfer": "generic.circular_transfer"}
+
+#: model id -> other models whose rings are also true instances of it. The fake sites of the
+#: certificate-chain rings are fake verification sites too (the generator labels them for
+#: the chain model only), so ``certs.fake_verification_site`` is also scored against them.
+ALSO_TRUE: dict[str, tuple[str, ...]] = {"certs.fake_verification_site": ("certs.fake_certificate_chain",)}
+
+
+def rings_counted_for(model: str, rings: Sequence[Instance]) -> list[Instance]:
+    """``rings`` with those of the models in ``ALSO_TRUE[model]`` relabelled as ``model``'s."""
+    extra = ALSO_TRUE.get(model, ())
+    return [Instance(r.instance_id, model, r.members, r.expected, r.hard_negative) if r.model in extra else r
+            for r in rings]
+
+
+def score_pattern(pattern_id: str, clue_members: Sequence[Iterable[str]], rings: Sequence[Instance],
+                  hard_negatives: Sequence[Instance]) -> Score:
+    """:func:`score` of a library pattern with its model and anchor roles from the tables above."""
+    model = SCORED_AS.get(pattern_id, pattern_id)
+    return score(model, clue_members, rings_counted_for(model, rings), hard_negatives, ANCHOR_ROLES[pattern_id])
+

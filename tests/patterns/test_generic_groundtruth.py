@@ -30,17 +30,14 @@ from typing import Any
 
 import pytest
 
-from kg.groundtruth import score
+from kg.groundtruth import ANCHOR_ROLES, SCORED_AS, score
 from tests.patterns.test_models_linkage_medical import DemoRun, all_runs, demo_run, run_key
 
-#: (pattern id, parameters, anchor roles); the same pattern may be run with several settings
+#: (pattern id, parameters, anchor roles from kg.groundtruth); a pattern may be run with several settings
 GENERIC_RUNS: list[tuple[str, dict[str, Any], list[str]]] = [
-    ("generic.circular_transfer", {}, ["cycle_account"]),
-    ("generic.long_circular_transfer", {}, ["cycle_account"]),
-    ("generic.fan_in", {}, ["hub"]),
-    ("generic.fan_out", {}, ["hub"]),
-    ("generic.fast_in_fast_out", {}, ["pass_through"]),
-    ("generic.shared_identifier", {}, ["shared_phone", "shared_address"]),
+    (p, {}, sorted(ANCHOR_ROLES[p]))
+    for p in ("generic.circular_transfer", "generic.long_circular_transfer", "generic.fan_in", "generic.fan_out",
+              "generic.fast_in_fast_out", "generic.shared_identifier")
 ]
 
 #: (recall, precision) floors per run; the issue's targets (0.98, 0.90) where reachable
@@ -54,7 +51,7 @@ FLOORS: dict[str, tuple[float, float]] = {
 }
 
 #: the ring model a pattern is scored against, where it is not the pattern's own id
-MODEL: dict[str, str] = {"generic.long_circular_transfer": "generic.circular_transfer"}
+MODEL: dict[str, str] = SCORED_AS
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from kg.groundtruth import Instance, load_ground_truth, score
+from kg.groundtruth import ANCHOR_ROLES, Instance, load_ground_truth, score
 from kg.patterns import default_library
 from kg.store import open_store
 
@@ -34,17 +34,8 @@ RUNS: dict[str, dict[str, Any]] = {
     "medical.accident_billed_to_insurance": {},
 }
 
-#: roles whose members identify an instance (ring or hard negative)
-ANCHORS: dict[str, list[str]] = {
-    "linkage.penalty_not_transferred": ["penalty"],
-    "linkage.nonprosecution_no_penalty": ["decision", "person"],
-    "linkage.disqualified_officer_acting": ["disqualified_person", "person"],
-    "hotline.counterfeit_hotspot": ["merchant"],
-    "housingfund.false_litigation_loop": ["creditor"],
-    "medical.eligibility_without_history": ["insured"],
-    "medical.cardholder_pharmacy_cluster": ["pharmacy"],
-    "medical.accident_billed_to_insurance": ["insured"],
-}
+#: roles whose members identify an instance (ring or hard negative), from kg.groundtruth
+ANCHORS: dict[str, frozenset[str]] = {p: ANCHOR_ROLES[p] for p in RUNS}
 
 
 @dataclass

@@ -19,33 +19,16 @@ from typing import Any
 
 import pytest
 
-from kg.groundtruth import Instance, clue_keys, load_ground_truth, member_uid, score
+from kg.groundtruth import ALSO_TRUE, ANCHOR_ROLES, clue_keys, load_ground_truth, member_uid, score, score_pattern
 from kg.patterns import Pattern
 from kg.store import GraphStore
 
 RECALL, PRECISION = 0.98, 0.90
 
-#: pattern id -> anchor roles (ring roles plus the hard negatives' roles)
-ANCHORS: dict[str, set[str]] = {
-    "loans.broker_insider_ring": {"intermediary", "broker", "loan_officer", "loan", "shell_borrower", "borrower"},
-    "loans.bridge_funding_loop": {"bridge_funder", "borrower", "property", "loan", "funder_account",
-                                  "borrower_account", "family_lender"},
-    "loans.shell_borrower_cluster": {"shell_borrower", "registration_agent", "shared_address", "shared_phone", "loan",
-                                     "tenant"},
-    "loans.high_appraisal": {"property", "loan", "borrower", "borrower_company"},
-    "loans.professional_borrower": {"professional_borrower", "loan", "borrower", "company"},
-    "certs.fake_certificate_chain": {"forger", "seller", "fake_site", "buyer", "holder", "certificate"},
-    "certs.fake_verification_site": {"fake_site", "holder", "fake_certificate", "certificate"},
-    "oiltax.revenue_gap": {"gas_station", "retail_licence"},
-    "oiltax.invoice_capacity_mismatch": {"buyer", "supplier"},
-    "oiltax.circular_invoicing": {"cycle_member", "common_controller", "shared_phone"},
-}
+#: pattern id -> anchor roles (ring roles plus the hard negatives' roles), from kg.groundtruth
+FAMILIES = ("loans.", "certs.", "oiltax.")
+ANCHORS: dict[str, frozenset[str]] = {p: r for p, r in ANCHOR_ROLES.items() if p.startswith(FAMILIES)}
 PATTERN_IDS = sorted(ANCHORS)
-
-#: model id -> other models whose rings are also true instances of it. The fake sites of the
-#: certificate-chain rings are fake verification sites too (the generator labels them for
-#: the chain model only), so ``certs.fake_verification_site`` is also scored against them.
-ALSO_TRUE: dict[str, tuple[str, ...]] = {"certs.fake_verification_site": ("certs.fake_certificate_chain",)}
 
 _RESULTS: dict[str, dict[str, list[tuple[str, ...]]]] = {}
 _UIDS: dict[str, set[str]] = {}
@@ -79,18 +62,12 @@ def _results(st: GraphStore, scenario: Path) -> dict[str, list[tuple[str, ...]]]
     return _RESULTS[st.backend]
 
 
-def _rings(pid: str, rings: list[Instance]) -> list[Instance]:
-    extra = ALSO_TRUE.get(pid, ())
-    return [Instance(r.instance_id, pid, r.members, r.expected, r.hard_negative) if r.model in extra else r
-            for r in rings]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("pid", PATTERN_IDS)
 def test_pattern_finds_its_planted_rings(store: GraphStore, scenario: Path, pid: str) -> None:
     clues = _results(store, scenario)[pid]
     rings, negatives = load_ground_truth(scenario)
-    s = score(pid, clues, _rings(pid, rings), negatives, ANCHORS[pid])
+    s = score_pattern(pid, clues, rings, negatives)
     report: dict[str, Any] = s.as_dict()
     assert s.rings >= 2, report
     assert s.recall >= RECALL, report
