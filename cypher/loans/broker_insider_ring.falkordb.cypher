@@ -1,12 +1,16 @@
 // ---
 // id: loans.broker_insider_ring
-// version: 1
+// version: 2
 // title: {zh: 中介与银行客户经理勾连集中办理经营贷, en: Broker and bank insider business-loan ring}
 // description: >
 //   An intermediary (介绍人/中介) brokers at least min_loans loans of loan_type (default
 //   经营贷) that the same loan officer (客户经理) approved within window_days. The window
 //   starting at each approval is tried; the one with most loans (then the largest total,
-//   then the earliest start) is reported. Money sent from the broker side (the broker node,
+//   then the earliest start) is reported. Broker nodes that entity resolution joined
+//   (SAME_AS: loan files write one intermediary's name in several ways) count as one
+//   broker, reported as the smallest uid among a node and its SAME_AS neighbours (the
+//   registered company, when resolution joined the written names to it); the broker
+//   nodes the loans were filed under are members too. Money sent from the broker side (the broker node,
 //   a party of the same name, or the legal representative of a company of that name) to
 //   accounts of a person bearing the officer's name, and kinship (RELATED_TO) between the
 //   two sides, raise the score (kickbacks of about 1% of the loans are typical). Names are
@@ -29,17 +33,31 @@
 // score: loan_count + 5 * money_links + 5 * kin_links + 5 * over_bribery_threshold
 // explain_zh: "中介 {broker} 在 {window_days_used} 天内介绍 {loan_count} 笔贷款（合计 {total_amount} 元），均由客户经理 {officer} 审批；双方资金往来 {money_links} 笔（{money_total} 元），亲属关系 {kin_links} 条。"
 // ---
-MATCH (b:Entity)-[r1:BROKERED]->(l1:LoanAccount)-[a1:APPROVED_BY]->(o:Person)
+MATCH (b0:Entity)-[r0:BROKERED]->(l0:LoanAccount)
+WHERE l0.loan_type = $loan_type
+WITH DISTINCT b0
+OPTIONAL MATCH (b0)-[sa:SAME_AS]-(s:Entity)
+WITH b0, min(s.uid) AS su
+WITH b0, CASE WHEN su IS NOT NULL AND su < b0.uid THEN su ELSE b0.uid END AS buid
+MATCH (b0)-[r1:BROKERED]->(l1:LoanAccount)-[a1:APPROVED_BY]->(o:Person)
 WHERE l1.loan_type = $loan_type AND a1.on IS NOT NULL
-MATCH (b)-[r2:BROKERED]->(l2:LoanAccount)-[a2:APPROVED_BY]->(o)
-WHERE l2.loan_type = $loan_type AND a2.on >= a1.on AND a2.on <= a1.on + $window_days * 86400000
-WITH b, o, a1.on AS start, l2, a2.on AS day
-ORDER BY l2.uid
-WITH b, o, start, collect(DISTINCT l2.uid) AS ls, sum(l2.amount) AS amt, max(day) AS last
+WITH buid, o, l1, a1.on AS day, b0 ORDER BY b0.uid
+WITH buid, o, l1, day, collect(DISTINCT b0.uid) AS bs
+WITH buid, o, collect([l1.uid, day, l1.amount, bs]) AS lns
+WHERE size(lns) >= $min_loans
+UNWIND lns AS s1
+WITH DISTINCT buid, o, lns, s1[1] AS start
+UNWIND lns AS x
+WITH buid, o, start, x
+WHERE x[1] >= start AND x[1] <= start + $window_days * 86400000
+WITH buid, o, start, x ORDER BY x[0]
+WITH buid, o, start, collect(DISTINCT x[0]) AS ls, sum(x[2]) AS amt, max(x[1]) AS last,
+     collect(x[3]) AS bnl
 WHERE size(ls) >= $min_loans
-WITH b, o, start, ls, amt, last
+WITH buid, o, start, ls, amt, last, reduce(acc = [], y IN bnl | acc + y) AS bnodes
 ORDER BY size(ls) DESC, amt DESC, start ASC
-WITH b, o, collect([ls, amt, start, last])[0] AS w
+WITH buid, o, collect([ls, amt, start, last, bnodes])[0] AS w
+MATCH (b:Entity {uid: buid})
 WITH b, o, w, CASE WHEN b.name IS NULL THEN last(split(b.uid, ':')) ELSE b.name END AS bname
 CALL {
   WITH b, o, bname
@@ -74,4 +92,4 @@ RETURN b.uid AS broker, o.uid AS officer, w[0] AS loans, size(w[0]) AS loan_coun
        (w[3] - w[2]) / 86400000 AS window_days_used,
        toInteger(money_links) AS money_links, round(money_amt * 100) / 100.0 AS money_total, kin_links,
        w[1] >= $lending_threshold AS over_lending_threshold, money_amt >= $bribery_threshold AS over_bribery_threshold,
-       [b.uid, o.uid] + w[0] + parties AS members
+       [b.uid, o.uid] + w[0] + [u IN w[4] WHERE u <> b.uid] + parties AS members

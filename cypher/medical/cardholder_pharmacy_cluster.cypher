@@ -1,6 +1,6 @@
 // ---
 // id: medical.cardholder_pharmacy_cluster
-// version: 1
+// version: 2
 // title: {zh: 由已查处空刷人员扩线的药店及其他参保人, en: Pharmacies of known fraud card holders and their other frequent holders}
 // description: >
 //   Seed holders are persons party to an administrative sanction whose offence is one of
@@ -8,7 +8,10 @@
 //   to pharmacies where at least min_seeds seed holders settled; from each such pharmacy
 //   the other insured persons with at least min_visits settlements there are collected.
 //   A pharmacy with at least min_others such holders is a clue. The pharmacy named in the
-//   settlements is resolved to registered companies with the same name (members).
+//   settlements is resolved to the registered company with the same name (a member) when
+//   exactly one bears it; registered_namesakes counts them and namesake_companies lists
+//   them (several: settlements of different pharmacies may be pooled under the one name,
+//   and none is made a member, as entity resolution refuses such a name).
 // legal_basis: [刑法 266 诈骗罪, 医疗保障基金使用监督管理条例 第四十条, 最高人民检察院 公安部 关于办理医保骗保刑事案件若干问题的指导意见]
 // params:
 //   seed_offences: {type: list, items: string, default: [空刷医保卡, 冒名就医, 倒卖医保药品, 虚假购药]}
@@ -16,7 +19,7 @@
 //   min_seeds: {type: int, default: 1, min: 1}
 //   min_visits: {type: int, default: 5, min: 1, description: settlements of another holder at the pharmacy}
 //   min_others: {type: int, default: 1, min: 1}
-// returns: [pharmacy, pharmacy_name, seed_holders, other_holders, settlements, total, members]
+// returns: [pharmacy, pharmacy_name, seed_holders, other_holders, settlements, total, registered_namesakes, namesake_companies, members]
 // backends: [neo4j, falkordb]
 // tags: [medical-insurance, pharmacy, expansion, fraud]
 // members: members
@@ -43,7 +46,10 @@ WHERE size(others) >= $min_others
 OPTIONAL MATCH (reg:Company)
 WHERE reg.name = ph.name AND reg <> ph
 WITH ph, seeds, others, settlements, total, reg ORDER BY reg.uid
-WITH ph, seeds, others, settlements, total, collect(reg.uid) AS regs
+WITH ph, seeds, others, settlements, total, collect(reg.uid) AS namesakes
+WITH ph, seeds, others, settlements, total, namesakes,
+     CASE WHEN size(namesakes) = 1 THEN namesakes ELSE [] END AS regs
 RETURN ph.uid AS pharmacy, ph.name AS pharmacy_name, seeds AS seed_holders, others AS other_holders,
        toInteger(settlements) AS settlements,
-       toInteger(round(total)) AS total, [ph.uid] + regs + seeds + others AS members
+       toInteger(round(total)) AS total, size(namesakes) AS registered_namesakes, namesakes AS namesake_companies,
+       [ph.uid] + regs + seeds + others AS members

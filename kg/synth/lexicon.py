@@ -198,6 +198,58 @@ def company_name(rng: random.Random, industry: str | None = None, suffix: str = 
     return f"北京{word}{word2}{ind}{suffix}"
 
 
+_CORE_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司")
+
+
+def company_name_core(name: str) -> str:
+    """The part of a company name that identifies it, as :func:`company_variant` keeps it:
+    without the 北京 / （北京） region and the 有限公司-type suffix.
+
+    >>> company_name_core("九州商务咨询（北京）有限公司") == company_name_core("北京九州商务咨询有限责任公司")
+    True
+    """
+    core = name.replace("（北京）", "").replace("(北京)", "")
+    if core.startswith("北京") and not core.startswith("北京市"):
+        core = core[2:]
+    for suf in _CORE_SUFFIXES:
+        if core.endswith(suf):
+            return core[: -len(suf)]
+    return core
+
+
+def unique_company_name(name: str, taken: set[str]) -> str:
+    """``name``, or a deterministic variant of it whose :func:`company_name_core` is not in
+    ``taken`` (which it is then added to). Names registered in one city are unique in
+    reality; the vocabulary of :func:`company_name` repeats at tens of thousands of
+    companies. A generated ``北京<字号><行业>有限公司`` gets one or two more 字号
+    characters after 北京 (their order drawn from the name's hash, not from a generator
+    stream, so the other rows of a scenario do not change); other names (hospitals, bank
+    branches) get 第二, 第三 ... before their last two characters.
+
+    >>> taken: set[str] = set()
+    >>> unique_company_name("北京海纳大药房有限公司", taken)
+    '北京海纳大药房有限公司'
+    >>> unique_company_name("海纳大药房（北京）有限公司", taken) != "海纳大药房（北京）有限公司"
+    True
+    """
+    if company_name_core(name) not in taken:
+        taken.add(company_name_core(name))
+        return name
+    if name.startswith("北京") and not name.startswith(("北京市", "北京银行")):
+        chars = sorted({w[0] for w in TRADE_WORDS}, key=lambda ch: sub_seed(0, name, ch))
+        cands = [f"北京{a}{name[2:]}" for a in chars] + [f"北京{a}{b}{name[2:]}" for a in chars for b in chars]
+    else:
+        nums = "二三四五六七八九十"
+        cands = [f"{name[:-2]}第{n}{name[-2:]}" for n in nums] + [
+            f"{name[:-2]}第{a}十{b}{name[-2:]}" for a in nums[:-1] for b in nums[:-1]]
+    for cand in cands:
+        core = company_name_core(cand)
+        if core not in taken:
+            taken.add(core)
+            return cand
+    raise ValueError(f"no unique variant left for company name {name!r}")
+
+
 def company_variant(name: str, rng: random.Random) -> str:
     """A suffix/ordering variant of a company name as other agencies write it."""
     c = rng.randrange(4)

@@ -141,6 +141,8 @@ class World:
         self.suppliers: list[Company] = []
         self.builders: list[Company] = []
         self.worksites: list[str] = []
+        # cores (lexicon.company_name_core) of the company names registered so far: unique
+        self.company_cores: set[str] = set()
 
     # -- identities -------------------------------------------------------------------
     def register(self, label: str, eid: str, name: str, role: str) -> Identity:
@@ -234,7 +236,7 @@ class World:
             district, address = lx.address(rng)
         assert district is not None
         uscc = self.ids.uscc(district, uscc_kind)
-        cname = name or lx.company_name(rng, industry)
+        cname = lx.unique_company_name(name or lx.company_name(rng, industry), self.company_cores)
         c = Company(uscc, cname, rep, address, district, phone or self.ids.phone(), founded, industry)
         self.register("Company", uscc, cname, role)
         refs: list[Ref] = [("Company", uscc, "统一社会信用代码"), ("Company", uscc, "企业名称")]
