@@ -38,11 +38,7 @@ def _digest(member_sets: list[tuple[str, ...]]) -> str:
 
 def score_graph(name: str, url: str, lib: PatternLibrary, scenario: Path, timeout: float) -> dict[str, Any]:
     rings, negatives = load_ground_truth(scenario)
-    kw: dict[str, Any] = {}
-    if name == "neo4j":
-        kw = {"user": os.environ.get("KG_NEO4J_USER", "neo4j"),
-              "password": os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")}
-    st = open_store(url, **kw)
+    st = open_store(url)  # Neo4j credentials: KG_NEO4J_USER / KG_NEO4J_PASSWORD (kg.settings)
     out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": [round(x, 2) for x in os.getloadavg()],
                            "patterns": {}}
     try:

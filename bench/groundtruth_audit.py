@@ -259,11 +259,7 @@ def run_patterns(url: str, pids: Iterable[str], timeout: float, cypher: Path | N
     from kg.store import open_store
 
     lib = PatternLibrary.load(cypher)
-    kw: dict[str, Any] = {}
-    if url.startswith(("bolt:", "neo4j:")):
-        kw = {"user": os.environ.get("KG_NEO4J_USER", "neo4j"),
-              "password": os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")}
-    st = open_store(url, **kw)
+    st = open_store(url)  # Neo4j credentials: KG_NEO4J_USER / KG_NEO4J_PASSWORD (kg.settings)
     out: dict[str, dict[str, Any]] = {}
     try:
         for pid in pids:

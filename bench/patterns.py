@@ -156,8 +156,8 @@ def _load() -> list[float]:
 
 
 def bench_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup: int, slow_repeat: int,
-                  only: str = "", **kw: Any) -> dict[str, Any]:
-    st = open_store(url, **kw)
+                  only: str = "") -> dict[str, Any]:
+    st = open_store(url)  # Neo4j credentials: KG_NEO4J_USER / KG_NEO4J_PASSWORD (kg.settings)
     try:
         st.clear()
         st.apply_schema()
@@ -237,13 +237,13 @@ def scale_seeds(st: GraphStore, timeout: float) -> dict[str, dict[str, Any] | No
 
 
 def bench_scale_backend(name: str, url: str, lib: PatternLibrary, scenario: Path, work: Path, repeat: int,
-                        warmup: int, timeout: float, slow_ms: float, **kw: Any) -> dict[str, Any]:
+                        warmup: int, timeout: float, slow_ms: float) -> dict[str, Any]:
     """Ingest ``scenario`` like the main job (records, documents, resolution), then time every pattern."""
     from extractors.ingest import ingest
     from kg.resolve.matching import MatchSettings
     from kg.resolve.resolver import resolve
 
-    st = open_store(url, **kw)
+    st = open_store(url)
     try:
         st.clear()
         out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": _load()}
@@ -267,10 +267,10 @@ def bench_scale_backend(name: str, url: str, lib: PatternLibrary, scenario: Path
 
 
 def bench_graph_backend(name: str, url: str, lib: PatternLibrary, repeat: int, warmup: int, timeout: float,
-                        slow_ms: float, **kw: Any) -> dict[str, Any]:
+                        slow_ms: float) -> dict[str, Any]:
     """Time every pattern on a graph ingested and resolved before (``--graph``); the graph is
     neither cleared nor changed."""
-    st = open_store(url, **kw)
+    st = open_store(url)
     try:
         out: dict[str, Any] = {"backend": st.server_version(), "load_average_before": _load(),
                                "existing_graph": True, "graph": st.count()}
@@ -312,11 +312,6 @@ def time_scale_patterns(name: str, st: GraphStore, lib: PatternLibrary, repeat: 
     return out
 
 
-def _neo4j_auth() -> dict[str, str]:
-    return {"user": os.environ.get("KG_NEO4J_USER", "neo4j"),
-            "password": os.environ.get("KG_NEO4J_PASSWORD", "cluegraph-dev-password")}
-
-
 def run_existing(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
     """Time the patterns on graphs ingested before (``--graph BACKEND=URL``)."""
     res: dict[str, Any] = {"scale": args.scale, "people": args.people or None, "seed": args.seed,
@@ -328,7 +323,7 @@ def run_existing(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any
             raise SystemExit(f"--graph wants falkordb=URL or neo4j=URL, not {spec!r}")
         print(f"{name}: running {len(lib)} patterns on the graph at {url}", flush=True)
         res["backends"][name] = bench_graph_backend(name, url, lib, args.repeat, args.warmup, args.timeout,
-                                                    args.slow_ms, **(_neo4j_auth() if name == "neo4j" else {}))
+                                                    args.slow_ms)
     return res
 
 
@@ -371,7 +366,7 @@ def run_scale(args: argparse.Namespace, lib: PatternLibrary) -> dict[str, Any]:
             else:
                 res["backends"][b] = bench_scale_backend(
                     b, args.neo4j_url, lib, scenario, work, args.repeat, args.warmup, args.timeout,
-                    args.slow_ms, **_neo4j_auth())
+                    args.slow_ms)
     return res
 
 
@@ -467,8 +462,7 @@ def main() -> None:
                                                            args.warmup, args.slow_repeat, args.only)
                 else:
                     results["backends"][b] = bench_backend(
-                        b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat, args.only,
-                        **_neo4j_auth())
+                        b, args.neo4j_url, lib, args.repeat, args.warmup, args.slow_repeat, args.only)
         report = markdown(results)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
