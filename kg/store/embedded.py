@@ -148,10 +148,10 @@ class EmbeddedServer:
         finally:
             c.close()
 
-    def _ping(self, wait_loading: bool = True) -> bool:
+    def _ping(self) -> bool:
         """True when a server answers on the socket. A server that is still loading its
         data (a large graph takes minutes) is waited for, up to ``load_timeout`` seconds,
-        with its progress in the log; ``wait_loading=False`` counts it as answering."""
+        with its progress in the log."""
         deadline = time.monotonic() + self.load_timeout
         next_note = time.monotonic() + 10.0
         cpu_seen: int | None = None
@@ -166,8 +166,6 @@ class EmbeddedServer:
                 cpu_seen, state = cpu, "loading"
             if state != "loading":
                 return state == "up"
-            if not wait_loading:
-                return True
             now = time.monotonic()
             if now > deadline:
                 raise StoreUnavailable("embedded FalkorDB server is still loading its data",
