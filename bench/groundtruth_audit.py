@@ -53,18 +53,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PATTERNS = ("hotline.counterfeit_hotspot", "linkage.disqualified_officer_acting", "medical.eligibility_without_history")
 
 
-def rows(path: Path) -> Iterator[dict[str, Any]]:
-    """Data rows of a record file (encoding detected as the ingest does), unreadable rows skipped."""
-    for r in read_rows(inspect_file(path)):
-        if r.values is not None:
-            yield {k: ("" if v is None else str(v).strip()) for k, v in r.values.items()}
-
-
 def numbered_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """:func:`rows` with the data-row number (1 = first row after the header, as ground_truth/broken.jsonl)."""
+    """Data rows of a record file (encoding detected as the ingest does; unreadable rows skipped)
+    with their data-row number (1 = first row after the header, as ground_truth/broken.jsonl)."""
     for r in read_rows(inspect_file(path)):
         if r.values is not None:
             yield r.row, {k: ("" if v is None else str(v).strip()) for k, v in r.values.items()}
+
+
+def rows(path: Path) -> Iterator[dict[str, Any]]:
+    """:func:`numbered_rows` without the numbers."""
+    return (r for _, r in numbered_rows(path))
 
 
 def day(s: str) -> dt.date | None:
